@@ -1,0 +1,1 @@
+"""Platform administration (the provincial cooperative alliance)."""

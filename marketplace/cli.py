@@ -1,0 +1,70 @@
+"""Command-line tasks: `flask --app wsgi create-admin EMAIL`, `flask --app wsgi seed-demo`."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from .accounts import services as accounts
+from .accounts.models import User
+from .accounts.passwords import password_weakness
+from .extensions import db
+
+
+def _read_password(prompt_for_it: bool) -> str:
+    """From an interactive prompt, or the first line of standard input; never from argv."""
+    if prompt_for_it and sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@click.command("create-admin")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", default="Quản trị viên", show_default=True, help="Full name of a new account.")
+def create_admin(email: str, name: str) -> None:
+    """Create a platform admin, or promote an existing account.
+
+    The password is asked for at a prompt, or read from the first line of standard
+    input when that is not a terminal. For an existing account an empty password
+    keeps the current one.
+    """
+    existing = accounts.find_user_by_email(email)
+    password = _read_password(prompt_for_it=True)
+    if existing is None and not password:
+        raise click.ClickException("A new admin account needs a password.")
+    if password:
+        weakness = password_weakness(password, (email,))
+        if weakness:
+            raise click.ClickException(f"Password refused as too weak ({weakness.value}).")
+    user, created = accounts.create_or_promote_admin(email, password or None, name)
+    click.echo(f"{'Created' if created else 'Promoted'} admin {user.email}.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Only when the database has no accounts yet.")
+@click.option(
+    "--allow-production", is_flag=True, help="Needed to load demo data in production mode."
+)
+def seed_demo(if_empty: bool, allow_production: bool) -> None:
+    """Load the Lạng Sơn demo data. Running it again changes nothing."""
+    from .demo import load_demo_data
+
+    if current_app.config["MARKETPLACE_ENV"] == "production" and not allow_production:
+        raise click.ClickException(
+            "Refusing to load demo data in production mode; add --allow-production if you mean it."
+        )
+    if if_empty and db.session.scalar(select(func.count(User.id))):
+        click.echo("Database already has accounts; demo data not loaded.")
+        return
+    summary = load_demo_data()
+    click.echo("Demo data: " + ", ".join(f"{n} new {what}" for what, n in summary.items()) + ".")
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,225 @@
+"""Demo data: real cooperatives of Lạng Sơn (public names), fictional people and figures.
+
+Idempotent: every row is looked up by its natural key (email, slug, tax code) and
+only created when missing, so loading twice changes nothing.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from werkzeug.security import generate_password_hash
+
+from .accounts.models import User
+from .catalog.models import Category, Product, ProductStatus
+from .extensions import db
+from .transaction import write_transaction
+from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
+
+DEMO_PASSWORD = "demo12345"
+LANG_SON = 20  # province code
+
+USERS = [
+    # email, full name, phone, platform admin
+    ("admin@example.com", "Quản trị Liên minh HTX", "+84912000001", True),
+    ("chilang@example.com", "Hoàng Văn Thắng", "+84912000002", False),
+    ("quanghong@example.com", "Lý Thị Hồng", "+84912000003", False),
+    ("buyer@example.com", "Nguyễn Thị Mai", "+84912000004", False),
+]
+
+CATEGORIES = [
+    # slug, Vietnamese, English, parent slug
+    ("trai-cay", "Trái cây", "Fruit", None),
+    ("na", "Na (mãng cầu)", "Custard apples", "trai-cay"),
+    ("mat-ong", "Mật ong & sản phẩm từ ong", "Honey & bee products", None),
+    ("rau-cu", "Rau củ", "Vegetables", None),
+    ("rau-an-toan", "Rau an toàn", "Safe vegetables", "rau-cu"),
+    ("thuy-san", "Cá & thủy sản", "Fish & seafood", None),
+    ("trung-gia-cam", "Trứng & gia cầm", "Eggs & poultry", None),
+    ("thit", "Thịt", "Meat", None),
+    ("dac-san-che-bien", "Đặc sản chế biến", "Processed specialties", None),
+]
+
+COOPERATIVES = [
+    {
+        "slug": "htx-nong-san-chi-lang",
+        "name": "HTX Nông sản Chi Lăng",
+        "legal_name": "Hợp tác xã Nông sản Chi Lăng",
+        "tax_code": "4901234561",
+        "status": CooperativeStatus.APPROVED,
+        "ward_code": 6463,  # Xã Chi Lăng
+        "street_address": "Thôn Đồng Bành",
+        "founded_year": 2018,
+        "member_count": 27,
+        "description": (
+            "Hợp tác xã trồng và tiêu thụ na Chi Lăng, mỗi năm đưa 150–200 tấn na "
+            "đi nhiều tỉnh thành. Na được trồng trên đất đá vôi, quả to, múi dày, ngọt đậm."
+        ),
+        "owner": "chilang@example.com",
+    },
+    {
+        "slug": "htx-quang-hong",
+        "name": "HTX Quảng Hồng",
+        "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp Quảng Hồng",
+        "tax_code": "4902345673",
+        "status": CooperativeStatus.APPROVED,
+        "ward_code": 5977,  # Phường Đông Kinh
+        "street_address": "Số 12 đường Bà Triệu",
+        "founded_year": 2016,
+        "member_count": 15,
+        "description": (
+            "Nuôi ong lấy mật và trồng rau an toàn cho thành phố Lạng Sơn. "
+            "Bán hàng qua sàn thương mại điện tử, mạng xã hội và website riêng."
+        ),
+        "owner": "quanghong@example.com",
+    },
+    {
+        "slug": "htx-thuy-san-le-hong-phong",
+        "name": "HTX Thủy sản Lê Hồng Phong",
+        "legal_name": "Hợp tác xã Thủy sản Lê Hồng Phong",
+        "tax_code": "4903456785",
+        "status": CooperativeStatus.APPROVED,
+        "ward_code": 6325,  # Xã Bắc Sơn
+        "street_address": "Thôn Lân Đăm",
+        "founded_year": 2019,
+        "member_count": 9,
+        "description": "Nuôi cá lồng trên lòng hồ, cá sạch, thịt chắc, giao trong ngày.",
+        "owner": None,
+    },
+    {
+        "slug": "htx-quoc-khanh",
+        "name": "HTX Quốc Khánh",
+        "legal_name": "Hợp tác xã Quốc Khánh",
+        "tax_code": "4904567897",
+        "status": CooperativeStatus.APPROVED,
+        "ward_code": 6016,  # Xã Quốc Khánh
+        "street_address": "Thôn Nà Lay",
+        "founded_year": 2020,
+        "member_count": 12,
+        "description": "Trang trại vịt đẻ thả ven sông Kỳ Cùng; trứng vịt tươi thu nhặt mỗi sáng.",
+        "owner": None,
+    },
+    {
+        "slug": "htx-an-hong",
+        "name": "HTX An Hồng",
+        "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp An Hồng",
+        "tax_code": "4906789126",
+        "status": CooperativeStatus.APPROVED,
+        "ward_code": 6193,  # Xã Cao Lộc
+        "street_address": "Thôn Pò Nghiều",
+        "founded_year": 2021,
+        "member_count": 8,
+        "description": "Chăn nuôi lợn đen và gà đồi, theo dõi đàn vật nuôi bằng camera.",
+        "owner": None,
+    },
+    {
+        "slug": "htx-cuong-thinh",
+        "name": "HTX Cường Thịnh",
+        "legal_name": "Hợp tác xã Cường Thịnh",
+        "tax_code": "4905678913",
+        "status": CooperativeStatus.PENDING,
+        "ward_code": 6349,  # Xã Hưng Vũ
+        "street_address": "Thôn Mỏ Pia",
+        "founded_year": 2015,
+        "member_count": 7,
+        "description": "Nông sản địa phương bán tại chợ phiên.",
+        "owner": None,
+    },
+]
+
+PRODUCTS = [
+    # cooperative slug, product slug, name, category, unit, price (đồng), description
+    ("htx-nong-san-chi-lang", "na-chi-lang-loai-1", "Na Chi Lăng loại 1", "na", "kg", 85_000,
+     "Quả 3–4 quả/kg, mắt na mở đều, hái đúng độ chín."),
+    ("htx-nong-san-chi-lang", "na-chi-lang-hop-qua-3kg", "Na Chi Lăng hộp quà 3 kg", "na", "hộp", 250_000,
+     "Hộp quà 3 kg na loại 1, lót xốp, thích hợp biếu tặng."),
+    ("htx-nong-san-chi-lang", "na-say-deo-chi-lang", "Na sấy dẻo Chi Lăng 250 g", "dac-san-che-bien", "hộp", 90_000,
+     "Na chín sấy dẻo, không đường hóa học."),
+    ("htx-quang-hong", "mat-ong-hoa-rung-500ml", "Mật ong hoa rừng Lạng Sơn 500 ml", "mat-ong", "chai", 180_000,
+     "Mật ong nguyên chất từ đàn ong nuôi ven rừng, không pha trộn."),
+    ("htx-quang-hong", "rau-cai-ngot-an-toan", "Rau cải ngọt an toàn", "rau-an-toan", "bó", 15_000,
+     "Rau trồng theo quy trình an toàn, hái buổi sáng, bó 500 g."),
+    ("htx-quang-hong", "su-hao-an-toan", "Su hào an toàn", "rau-an-toan", "kg", 20_000,
+     "Su hào vụ đông, củ non, giòn ngọt."),
+    ("htx-thuy-san-le-hong-phong", "ca-tram-long", "Cá trắm lồng", "thuy-san", "kg", 120_000,
+     "Cá trắm nuôi lồng nước chảy, 2–3 kg/con, làm sạch theo yêu cầu."),
+    ("htx-thuy-san-le-hong-phong", "ca-ro-phi-long", "Cá rô phi lồng", "thuy-san", "kg", 60_000,
+     "Cá rô phi nuôi lồng, thịt chắc, không mùi bùn."),
+    ("htx-quoc-khanh", "trung-vit-tuoi", "Trứng vịt tươi", "trung-gia-cam", "khay 10 quả", 45_000,
+     "Trứng vịt thả đồng, nhặt trong ngày."),
+    ("htx-quoc-khanh", "trung-vit-muoi", "Trứng vịt muối", "trung-gia-cam", "khay 10 quả", 60_000,
+     "Trứng vịt muối tro bếp 30 ngày, lòng đỏ son."),
+    ("htx-an-hong", "thit-lon-den", "Thịt lợn đen bản", "thit", "kg", 160_000,
+     "Lợn đen nuôi thả, ăn cám ngô và rau rừng."),
+]
+
+
+def _get_or_create(model, lookup: dict, values: dict, created: dict[str, int], label: str):
+    instance = db.session.scalar(select(model).filter_by(**lookup))
+    if instance is None:
+        instance = model(**lookup, **values)
+        db.session.add(instance)
+        db.session.flush()
+        created[label] = created.get(label, 0) + 1
+    return instance
+
+
+@write_transaction
+def load_demo_data() -> dict[str, int]:
+    """Create what is missing of the demo; returns how many rows of each kind were added."""
+    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0}
+    password_hash = None
+    users = {}
+    for email, full_name, phone, is_admin in USERS:
+        if db.session.scalar(select(User).filter_by(email=email)) is None:
+            password_hash = password_hash or generate_password_hash(DEMO_PASSWORD)
+        users[email] = _get_or_create(
+            User,
+            {"email": email},
+            {"full_name": full_name, "phone": phone, "is_admin": is_admin, "password_hash": password_hash},
+            created,
+            "users",
+        )
+
+    categories = {}
+    for position, (slug, name_vi, name_en, parent) in enumerate(CATEGORIES):
+        categories[slug] = _get_or_create(
+            Category,
+            {"slug": slug},
+            {
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "parent_id": categories[parent].id if parent else None,
+                "position": position,
+            },
+            created,
+            "categories",
+        )
+
+    cooperatives = {}
+    for spec in COOPERATIVES:
+        values = {k: v for k, v in spec.items() if k not in {"slug", "owner"}}
+        coop = _get_or_create(
+            Cooperative, {"slug": spec["slug"]}, {**values, "province_code": LANG_SON}, created, "cooperatives"
+        )
+        cooperatives[spec["slug"]] = coop
+        if spec["owner"] and users[spec["owner"]].membership is None:
+            db.session.add(
+                CooperativeMember(cooperative=coop, user=users[spec["owner"]], role=MemberRole.OWNER)
+            )
+
+    for coop_slug, slug, name, category, unit, price, description in PRODUCTS:
+        _get_or_create(
+            Product,
+            {"slug": slug},
+            {
+                "cooperative_id": cooperatives[coop_slug].id,
+                "category_id": categories[category].id,
+                "name": name,
+                "unit": unit,
+                "price": price,
+                "description": description,
+                "status": ProductStatus.PUBLISHED,
+            },
+            created,
+            "products",
+        )
+    return created

@@ -1,0 +1,26 @@
+"""Every model, imported in one place for the app, Alembic and the tests."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .accounts.models import PasswordResetToken, User
+from .catalog.models import Category, Product, ProductStatus
+from .extensions import db
+from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
+
+__all__ = [
+    "Category",
+    "Cooperative",
+    "CooperativeMember",
+    "CooperativeStatus",
+    "MemberRole",
+    "PasswordResetToken",
+    "Product",
+    "ProductStatus",
+    "User",
+    "load_user",
+]
+
+
+def load_user(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token))

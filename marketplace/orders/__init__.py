@@ -1,0 +1,1 @@
+"""Orders: checkout, per-cooperative orders, their state machine and fulfilment (issue: checkout)."""

@@ -1,0 +1,1 @@
+"""Storefront: home, catalog, cooperative pages, search."""

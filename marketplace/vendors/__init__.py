@@ -1,0 +1,1 @@
+"""Cooperatives: their accounts, staff and (with later issues) applications, products and stock."""

@@ -1,0 +1,53 @@
+"""Cooperative queries and rules."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from ..catalog.models import Product, ProductStatus
+from ..extensions import db
+from .models import Cooperative, CooperativeStatus
+
+
+def public_cooperatives() -> list[tuple[Cooperative, int]]:
+    """Approved cooperatives with their number of published products, by name."""
+    published = (
+        select(Product.cooperative_id, func.count(Product.id).label("n"))
+        .where(Product.status == ProductStatus.PUBLISHED)
+        .group_by(Product.cooperative_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Cooperative, func.coalesce(published.c.n, 0))
+        .outerjoin(published, published.c.cooperative_id == Cooperative.id)
+        .where(Cooperative.status == CooperativeStatus.APPROVED)
+        .order_by(Cooperative.name)
+    )
+    return [(coop, count) for coop, count in rows]
+
+
+def product_counts_by_status(cooperative_id: int) -> dict[ProductStatus, int]:
+    rows = db.session.execute(
+        select(Product.status, func.count(Product.id))
+        .where(Product.cooperative_id == cooperative_id)
+        .group_by(Product.status)
+    )
+    counts = dict.fromkeys(ProductStatus, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def cooperative_counts_by_status() -> dict[CooperativeStatus, int]:
+    rows = db.session.execute(
+        select(Cooperative.status, func.count(Cooperative.id)).group_by(Cooperative.status)
+    )
+    counts = dict.fromkeys(CooperativeStatus, 0)
+    counts.update({status: n for status, n in rows})
+    return counts
+
+
+def cooperatives_with_status(status: CooperativeStatus) -> list[Cooperative]:
+    return list(
+        db.session.scalars(
+            select(Cooperative).where(Cooperative.status == status).order_by(Cooperative.created_at)
+        )
+    )

@@ -1,0 +1,72 @@
+"""Small factories for the main models; each commits so that HTTP requests see the rows."""
+from __future__ import annotations
+
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from marketplace.extensions import db
+from marketplace.models import (
+    Category,
+    Cooperative,
+    CooperativeMember,
+    CooperativeStatus,
+    MemberRole,
+    Product,
+    ProductStatus,
+    User,
+)
+
+DEFAULT_PASSWORD = "hoa-mai-2026"
+_sequence = itertools.count(1)
+_password_hash = generate_password_hash(DEFAULT_PASSWORD, method="pbkdf2:sha256:1000")
+
+
+def make_user(email: str | None = None, *, full_name: str = "Trần Văn An", phone: str = "+84912345678",
+              is_admin: bool = False, password: str | None = None) -> User:
+    n = next(_sequence)
+    user = User(
+        email=email or f"user{n}@example.com",
+        full_name=full_name,
+        phone=phone,
+        is_admin=is_admin,
+        password_hash=generate_password_hash(password) if password else _password_hash,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_cooperative(*, name: str | None = None, status: CooperativeStatus = CooperativeStatus.APPROVED,
+                     owner: User | None = None, staff: tuple[User, ...] = ()) -> Cooperative:
+    n = next(_sequence)
+    coop = Cooperative(
+        slug=f"htx-{n}",
+        name=name or f"HTX Thử nghiệm {n}",
+        legal_name=f"Hợp tác xã Thử nghiệm {n}",
+        tax_code=f"49{n:08d}",
+        status=status,
+        province_code=20,
+        ward_code=6463,
+    )
+    db.session.add(coop)
+    if owner:
+        db.session.add(CooperativeMember(cooperative=coop, user=owner, role=MemberRole.OWNER))
+    for user in staff:
+        db.session.add(CooperativeMember(cooperative=coop, user=user, role=MemberRole.STAFF))
+    db.session.commit()
+    return coop
+
+
+def make_product(cooperative: Cooperative, *, name: str = "Na Chi Lăng", price: int = 85_000,
+                 status: ProductStatus = ProductStatus.PUBLISHED) -> Product:
+    n = next(_sequence)
+    category = db.session.query(Category).filter_by(slug="test-category").one_or_none()
+    if category is None:
+        category = Category(slug="test-category", name_vi="Trái cây", name_en="Fruit")
+        db.session.add(category)
+    product = Product(cooperative=cooperative, category=category, slug=f"product-{n}", name=name,
+                      unit="kg", price=price, status=status)
+    db.session.add(product)
+    db.session.commit()
+    return product

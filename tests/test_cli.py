@@ -1,0 +1,34 @@
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from marketplace.extensions import db
+from marketplace.models import User
+
+
+def test_create_admin_reads_the_password_from_stdin(runner):
+    result = runner.invoke(args=["create-admin", "Chief@Example.com"], input="truong-ban-2026\n")
+
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).filter_by(email="chief@example.com"))
+    assert user.is_admin and check_password_hash(user.password_hash, "truong-ban-2026")
+
+
+def test_create_admin_promotes_an_existing_account_and_keeps_its_password(runner, buyer):
+    old_hash = buyer.password_hash
+    result = runner.invoke(args=["create-admin", "mai@example.com"], input="\n")
+
+    assert result.exit_code == 0 and "Promoted" in result.output
+    db.session.expire_all()
+    user = db.session.get(User, buyer.id)
+    assert user.is_admin and user.password_hash == old_hash
+
+
+def test_create_admin_refuses_weak_or_missing_passwords(runner):
+    assert runner.invoke(args=["create-admin", "x@example.com"], input="\n").exit_code != 0
+    assert runner.invoke(args=["create-admin", "x@example.com"], input="12345678\n").exit_code != 0
+    assert db.session.scalar(select(User)) is None
+
+
+def test_create_admin_takes_no_password_argument(runner):
+    result = runner.invoke(args=["create-admin", "x@example.com", "--password", "secret-pass-1"])
+    assert result.exit_code != 0
