@@ -36,4 +36,4 @@ def test_new_passwords_must_match(client, auth, buyer):
     response = client.post("/account/password", data={
         "current_password": DEFAULT_PASSWORD, "password": NEW, "confirm": NEW + "x"})
     assert response.status_code == 422
-    assert "Hai mật khẩu không giống nhau" in response.get_data(as_text=True)
+    assert "Hai mật khẩu không khớp nhau" in response.get_data(as_text=True)
