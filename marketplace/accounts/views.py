@@ -34,6 +34,12 @@ def _account_key() -> str:
     return f"account:{email}" if email else get_remote_address()
 
 
+def _render_form(template: str, form, **context):
+    """A form page; a submitted form that comes back with errors answers 422."""
+    status = INVALID_FORM if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
 def _start_session(user, remember: bool = False) -> None:
     """Log the user in on a fresh session, so a session planted before login is worthless."""
     session.clear()
@@ -61,8 +67,7 @@ def register():
             _start_session(user)
             flash(_("Welcome to Chợ HTX, %(name)s!", name=user.full_name), "success")
             return redirect(url_for("shop.home"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("accounts/register.html", form=form), status
+    return _render_form("accounts/register.html", form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -84,8 +89,7 @@ def login():
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, url_for("shop.home")))
         error = _("Wrong email or password.")
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("accounts/login.html", form=form, error=error), status
+    return _render_form("accounts/login.html", form, error=error)
 
 
 @bp.route("/logout", methods=["POST"])
@@ -118,8 +122,7 @@ def change_password():
             login_user(user, remember=remembered)
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for(".profile"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("accounts/change_password.html", form=form), status
+    return _render_form("accounts/change_password.html", form)
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
@@ -144,8 +147,7 @@ def request_password_reset():
             "info",
         )
         return redirect(url_for(".login"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("accounts/reset_request.html", form=form), status
+    return _render_form("accounts/reset_request.html", form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -164,5 +166,4 @@ def reset_password(token: str):
         _start_session(user)
         flash(_("Your new password is set and you are logged in."), "success")
         return redirect(url_for("shop.home"))
-    status = INVALID_FORM if form.is_submitted() else 200
-    return render_template("accounts/reset_password.html", form=form), status
+    return _render_form("accounts/reset_password.html", form)
