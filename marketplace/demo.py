@@ -5,11 +5,17 @@ only created when missing, so loading twice changes nothing.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from .accounts.models import User
-from .catalog.models import Category, Product, ProductStatus
+from .catalog.availability import months_mask
+from .catalog.models import Category, CertificationKind, Product, ProductCertification, ProductStatus
+from .catalog.search import products_missing_documents, reindex_products
+from .database import utcnow
 from .extensions import db
 from .transaction import write_transaction
 from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
@@ -125,30 +131,67 @@ COOPERATIVES = [
     },
 ]
 
+NA_SEASON = (7, 8, 9)
+WINTER = (10, 11, 12, 1, 2, 3)
+
+
+@dataclass(frozen=True)
+class DemoProduct:
+    cooperative: str
+    slug: str
+    name: str
+    category: str
+    unit: str
+    price: int  # đồng
+    stock: int
+    description: str
+    season: tuple[int, ...] = ()
+    sold: int = 0
+    origin_ward: int | None = None  # the cooperative's own when None
+    certifications: tuple[tuple[CertificationKind, int | None, str, date | None], ...] = ()
+
+
 PRODUCTS = [
-    # cooperative slug, product slug, name, category, unit, price (đồng), description
-    ("htx-nong-san-chi-lang", "na-chi-lang-loai-1", "Na Chi Lăng loại 1", "na", "kg", 85_000,
-     "Quả 3–4 quả/kg, mắt na mở đều, hái đúng độ chín."),
-    ("htx-nong-san-chi-lang", "na-chi-lang-hop-qua-3kg", "Na Chi Lăng hộp quà 3 kg", "na", "hộp", 250_000,
-     "Hộp quà 3 kg na loại 1, lót xốp, thích hợp biếu tặng."),
-    ("htx-nong-san-chi-lang", "na-say-deo-chi-lang", "Na sấy dẻo Chi Lăng 250 g", "dac-san-che-bien", "hộp", 90_000,
-     "Na chín sấy dẻo, không đường hóa học."),
-    ("htx-quang-hong", "mat-ong-hoa-rung-500ml", "Mật ong hoa rừng Lạng Sơn 500 ml", "mat-ong", "chai", 180_000,
-     "Mật ong nguyên chất từ đàn ong nuôi ven rừng, không pha trộn."),
-    ("htx-quang-hong", "rau-cai-ngot-an-toan", "Rau cải ngọt an toàn", "rau-an-toan", "bó", 15_000,
-     "Rau trồng theo quy trình an toàn, hái buổi sáng, bó 500 g."),
-    ("htx-quang-hong", "su-hao-an-toan", "Su hào an toàn", "rau-an-toan", "kg", 20_000,
-     "Su hào vụ đông, củ non, giòn ngọt."),
-    ("htx-thuy-san-le-hong-phong", "ca-tram-long", "Cá trắm lồng", "thuy-san", "kg", 120_000,
-     "Cá trắm nuôi lồng nước chảy, 2–3 kg/con, làm sạch theo yêu cầu."),
-    ("htx-thuy-san-le-hong-phong", "ca-ro-phi-long", "Cá rô phi lồng", "thuy-san", "kg", 60_000,
-     "Cá rô phi nuôi lồng, thịt chắc, không mùi bùn."),
-    ("htx-quoc-khanh", "trung-vit-tuoi", "Trứng vịt tươi", "trung-gia-cam", "khay 10 quả", 45_000,
-     "Trứng vịt thả đồng, nhặt trong ngày."),
-    ("htx-quoc-khanh", "trung-vit-muoi", "Trứng vịt muối", "trung-gia-cam", "khay 10 quả", 60_000,
-     "Trứng vịt muối tro bếp 30 ngày, lòng đỏ son."),
-    ("htx-an-hong", "thit-lon-den", "Thịt lợn đen bản", "thit", "kg", 160_000,
-     "Lợn đen nuôi thả, ăn cám ngô và rau rừng."),
+    DemoProduct("htx-nong-san-chi-lang", "na-chi-lang-loai-1", "Na Chi Lăng loại 1", "na", "kg", 85_000, 0,
+                "Quả 3–4 quả/kg, mắt na mở đều, hái đúng độ chín.", NA_SEASON, 1_840,
+                certifications=((CertificationKind.OCOP, 4, "OCOP-LS-2024-017", date(2027, 6, 30)),
+                                (CertificationKind.VIETGAP, None, "VG-2025-0456", date(2027, 12, 31)))),
+    DemoProduct("htx-nong-san-chi-lang", "na-chi-lang-hop-qua-3kg", "Na Chi Lăng hộp quà 3 kg", "na", "hộp",
+                250_000, 4, "Hộp quà 3 kg na loại 1, lót xốp, thích hợp biếu tặng.", NA_SEASON, 310),
+    DemoProduct("htx-nong-san-chi-lang", "na-say-deo-chi-lang", "Na sấy dẻo Chi Lăng 250 g", "dac-san-che-bien",
+                "hộp", 90_000, 120, "Na chín sấy dẻo, không đường hóa học.", sold=95,
+                certifications=((CertificationKind.OCOP, 3, "OCOP-LS-2023-044", date(2026, 6, 30)),)),
+    DemoProduct("htx-nong-san-chi-lang", "hong-vanh-khuyen-van-lang", "Hồng vành khuyên Văn Lãng", "trai-cay",
+                "kg", 45_000, 300, "Hồng giòn không hạt, vỏ có vòng xanh như mắt chim vành khuyên.",
+                (9, 10, 11), 260, origin_ward=6154),
+    DemoProduct("htx-quang-hong", "mat-ong-hoa-rung-500ml", "Mật ong hoa rừng Lạng Sơn 500 ml", "mat-ong", "chai",
+                180_000, 80, "Mật ong nguyên chất từ đàn ong nuôi ven rừng, không pha trộn.", sold=520,
+                certifications=((CertificationKind.OCOP, 3, "OCOP-LS-2024-102", date(2027, 3, 31)),)),
+    DemoProduct("htx-quang-hong", "phan-hoa-ong", "Phấn hoa ong 200 g", "mat-ong", "lọ", 120_000, 35,
+                "Phấn hoa ong thu từ vườn cây ăn quả, sấy lạnh.", sold=64),
+    DemoProduct("htx-quang-hong", "rau-cai-ngot-an-toan", "Rau cải ngọt an toàn", "rau-an-toan", "bó", 15_000,
+                200, "Rau trồng theo quy trình an toàn, hái buổi sáng, bó 500 g.", sold=1_200,
+                certifications=((CertificationKind.VIETGAP, None, "VG-2025-0777", date(2027, 5, 31)),)),
+    DemoProduct("htx-quang-hong", "dau-dua-an-toan", "Đậu đũa an toàn", "rau-an-toan", "kg", 30_000, 60,
+                "Đậu đũa non, trồng không thuốc diệt cỏ.", (4, 5, 6, 7, 8, 9, 10, 11), 300,
+                certifications=((CertificationKind.VIETGAP, None, "VG-2025-0778", date(2027, 5, 31)),)),
+    DemoProduct("htx-quang-hong", "su-hao-an-toan", "Su hào an toàn", "rau-an-toan", "kg", 20_000, 8,
+                "Su hào vụ đông, củ non, giòn ngọt.", WINTER, 410),
+    DemoProduct("htx-thuy-san-le-hong-phong", "ca-tram-long", "Cá trắm lồng", "thuy-san", "kg", 120_000, 40,
+                "Cá trắm nuôi lồng nước chảy, 2–3 kg/con, làm sạch theo yêu cầu.", sold=150),
+    DemoProduct("htx-thuy-san-le-hong-phong", "ca-ro-phi-long", "Cá rô phi lồng", "thuy-san", "kg", 60_000, 70,
+                "Cá rô phi nuôi lồng, thịt chắc, không mùi bùn.", sold=230),
+    DemoProduct("htx-quoc-khanh", "trung-vit-tuoi", "Trứng vịt tươi", "trung-gia-cam", "khay 10 quả", 45_000, 150,
+                "Trứng vịt thả đồng, nhặt trong ngày.", sold=900),
+    DemoProduct("htx-quoc-khanh", "trung-vit-muoi", "Trứng vịt muối", "trung-gia-cam", "khay 10 quả", 60_000, 9,
+                "Trứng vịt muối tro bếp 30 ngày, lòng đỏ son.", sold=120,
+                certifications=((CertificationKind.OCOP, 3, "OCOP-LS-2025-009", date(2028, 1, 31)),)),
+    DemoProduct("htx-an-hong", "thit-lon-den", "Thịt lợn đen bản", "thit", "kg", 160_000, 25,
+                "Lợn đen nuôi thả, ăn cám ngô và rau rừng.", sold=75),
+    DemoProduct("htx-an-hong", "ga-doi-tha-vuon", "Gà đồi thả vườn", "trung-gia-cam", "con", 280_000, 18,
+                "Gà đồi nuôi trên 5 tháng, khoảng 1,8–2,2 kg/con, làm sẵn.", sold=140),
+    DemoProduct("htx-cuong-thinh", "quyt-vang-bac-son", "Quýt vàng Bắc Sơn", "trai-cay", "kg", 40_000, 100,
+                "Quýt vàng vỏ mỏng, ngọt thanh.", (11, 12, 1)),
 ]
 
 
@@ -206,20 +249,36 @@ def load_demo_data() -> dict[str, int]:
                 CooperativeMember(cooperative=coop, user=users[spec["owner"]], role=MemberRole.OWNER)
             )
 
-    for coop_slug, slug, name, category, unit, price, description in PRODUCTS:
-        _get_or_create(
+    now = utcnow()
+    for spec in PRODUCTS:
+        coop = cooperatives[spec.cooperative]
+        ward = spec.origin_ward or coop.ward_code
+        product = _get_or_create(
             Product,
-            {"slug": slug},
+            {"slug": spec.slug},
             {
-                "cooperative_id": cooperatives[coop_slug].id,
-                "category_id": categories[category].id,
-                "name": name,
-                "unit": unit,
-                "price": price,
-                "description": description,
+                "cooperative_id": coop.id,
+                "category_id": categories[spec.category].id,
+                "name": spec.name,
+                "unit": spec.unit,
+                "price": spec.price,
+                "description": spec.description,
                 "status": ProductStatus.PUBLISHED,
+                "published_at": now,
+                "origin_ward_code": ward,
+                "origin_province_code": LANG_SON,
+                "season_months": months_mask(spec.season),
+                "stock_quantity": spec.stock,
+                "sold_count": spec.sold,
             },
             created,
             "products",
         )
+        if not product.certifications:
+            product.certifications = [
+                ProductCertification(kind=kind, ocop_stars=stars, certificate_number=number, expires_on=expires)
+                for kind, stars, number, expires in spec.certifications
+            ]
+    db.session.flush()
+    reindex_products(products_missing_documents())
     return created

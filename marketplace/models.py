@@ -4,18 +4,28 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .accounts.models import PasswordResetToken, User
-from .catalog.models import Category, Product, ProductStatus
+from .catalog.models import (
+    Category,
+    CertificationKind,
+    Product,
+    ProductCertification,
+    ProductSearchDocument,
+    ProductStatus,
+)
 from .extensions import db
 from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
 
 __all__ = [
     "Category",
+    "CertificationKind",
     "Cooperative",
     "CooperativeMember",
     "CooperativeStatus",
     "MemberRole",
     "PasswordResetToken",
     "Product",
+    "ProductCertification",
+    "ProductSearchDocument",
     "ProductStatus",
     "User",
     "load_user",

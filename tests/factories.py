@@ -5,6 +5,7 @@ import itertools
 
 from werkzeug.security import generate_password_hash
 
+from marketplace.database import utcnow
 from marketplace.extensions import db
 from marketplace.models import (
     Category,
@@ -59,14 +60,16 @@ def make_cooperative(*, name: str | None = None, status: CooperativeStatus = Coo
 
 
 def make_product(cooperative: Cooperative, *, name: str = "Na Chi Lăng", price: int = 85_000,
-                 status: ProductStatus = ProductStatus.PUBLISHED) -> Product:
+                 status: ProductStatus = ProductStatus.PUBLISHED, stock: int = 50) -> Product:
     n = next(_sequence)
     category = db.session.query(Category).filter_by(slug="test-category").one_or_none()
     if category is None:
         category = Category(slug="test-category", name_vi="Trái cây", name_en="Fruit")
         db.session.add(category)
     product = Product(cooperative=cooperative, category=category, slug=f"product-{n}", name=name,
-                      unit="kg", price=price, status=status)
+                      unit="kg", price=price, status=status, stock_quantity=stock,
+                      origin_ward_code=cooperative.ward_code, origin_province_code=cooperative.province_code,
+                      published_at=utcnow() if status == ProductStatus.PUBLISHED else None)
     db.session.add(product)
     db.session.commit()
     return product

@@ -9,6 +9,8 @@ PURE_MODULES = [
     "common/urls.py",
     "common/places.py",
     "accounts/passwords.py",
+    "common/folding.py",
+    "catalog/availability.py",
 ]
 FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms")
 

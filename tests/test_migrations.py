@@ -9,6 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from marketplace import create_app
+from marketplace.catalog.search import include_in_autogenerate
 from marketplace.extensions import db
 
 from .conftest import TEST_DATABASE_URL, app_config, create_postgres_database, drop_postgres_database
@@ -19,10 +20,11 @@ def _check_migrations(url: str) -> None:
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            diff = compare_metadata(MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_name": include_in_autogenerate}), db.metadata)
             tables = set(inspect(conn).get_table_names())
         assert diff == [], diff
-        assert {"users", "cooperatives", "products", "password_reset_tokens"} <= tables
+        assert {"users", "cooperatives", "products", "password_reset_tokens", "product_search_documents"} <= tables
         downgrade(revision="base")
         with db.engine.connect() as conn:
             assert set(inspect(conn).get_table_names()) <= {"alembic_version"}

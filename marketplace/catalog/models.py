@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_type, utcnow
 from ..extensions import db
 from ..vendors.models import Cooperative
+
+
+class CertificationKind(enum.StrEnum):
+    OCOP = "ocop"
+    VIETGAP = "vietgap"
+    ORGANIC = "organic"
 
 
 class ProductStatus(enum.StrEnum):
@@ -38,7 +44,12 @@ class Category(db.Model):
 
 class Product(db.Model):
     __tablename__ = "products"
-    __table_args__ = (CheckConstraint("price > 0", name="price_positive"),)
+    __table_args__ = (
+        CheckConstraint("price > 0", name="price_positive"),
+        CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
+        CheckConstraint("season_months >= 0 AND season_months < 4096", name="season_months"),
+        Index("ix_products_listing", "status", "cooperative_id", "price"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id"), index=True)
@@ -52,7 +63,63 @@ class Product(db.Model):
     status: Mapped[ProductStatus] = mapped_column(
         enum_type(ProductStatus), default=ProductStatus.DRAFT, index=True
     )
+    # Where it is grown or made: a commune/ward code and its province (vietnam-provinces).
+    origin_ward_code: Mapped[int]
+    origin_province_code: Mapped[int] = mapped_column(index=True)
+    # Bit m-1 set for each month m of the season; 0 means all year round.
+    season_months: Mapped[int] = mapped_column(default=0)
+    # On-hand stock; the listings issue adds the stock movements this caches.
+    stock_quantity: Mapped[int] = mapped_column(default=0)
+    # Units sold, kept by the orders module; orders the "best selling" sort.
+    sold_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
 
     cooperative: Mapped[Cooperative] = relationship(lazy="joined")
-    category: Mapped[Category] = relationship()
+    category: Mapped[Category] = relationship(lazy="joined")
+    certifications: Mapped[list["ProductCertification"]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class ProductCertification(db.Model):
+    """OCOP stars, VietGAP or organic, with the certificate's number and expiry."""
+
+    __tablename__ = "product_certifications"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'ocop' AND ocop_stars BETWEEN 3 AND 5) OR (kind <> 'ocop' AND ocop_stars IS NULL)",
+            name="ocop_stars",
+        ),
+        UniqueConstraint("product_id", "kind", name="uq_product_certifications_product_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    kind: Mapped[CertificationKind] = mapped_column(enum_type(CertificationKind), index=True)
+    ocop_stars: Mapped[int | None]
+    certificate_number: Mapped[str] = mapped_column(String(60), default="")
+    expires_on: Mapped[date | None]
+
+    product: Mapped[Product] = relationship(back_populates="certifications")
+
+    def valid_on(self, day: date) -> bool:
+        return self.expires_on is None or self.expires_on >= day
+
+
+class ProductSearchDocument(db.Model):
+    """The accent-folded text a product is found by, rebuilt by catalog.search.reindex_products().
+
+    SQLite indexes it with an FTS5 table (product_fts) kept in step by triggers;
+    PostgreSQL with a generated tsvector column and a GIN index (both made by the migration).
+    """
+
+    __tablename__ = "product_search_documents"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    name: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    # The name lower-cased with its diacritics: exact-diacritic matches rank first.
+    name_exact: Mapped[str] = mapped_column(Text)

@@ -38,3 +38,27 @@ def set_language():
             httponly=True,
         )
     return response
+
+
+@bp.route("/products")
+@public
+def product_list():
+    return render_template("shop/products.html")
+
+
+@bp.route("/products/<slug>")
+@public
+def product_detail(slug: str):
+    return render_template("shop/product.html")
+
+
+@bp.route("/coops")
+@public
+def cooperative_list():
+    return render_template("shop/coops.html")
+
+
+@bp.route("/coops/<slug>")
+@public
+def cooperative_detail(slug: str):
+    return render_template("shop/coop.html")

@@ -4,25 +4,44 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from ..catalog.models import Product, ProductStatus
+from ..common.folding import fold, terms
 from ..extensions import db
 from .models import Cooperative, CooperativeStatus
 
 
-def public_cooperatives() -> list[tuple[Cooperative, int]]:
-    """Approved cooperatives with their number of published products, by name."""
+def public_cooperative(slug: str) -> Cooperative | None:
+    """The approved cooperative with this slug; None for unknown, pending, suspended or rejected ones."""
+    return db.session.scalar(
+        select(Cooperative).where(Cooperative.slug == slug, Cooperative.status == CooperativeStatus.APPROVED)
+    )
+
+
+def public_cooperatives(province: int | None = None, name: str = "") -> list[tuple[Cooperative, int]]:
+    """Approved cooperatives with their number of published products, by name.
+
+    `name` matches the starts of words of the folded display or legal name, so "quang hong"
+    finds "HTX Quảng Hồng" (a province has a few hundred cooperatives: folded in Python).
+    """
     published = (
         select(Product.cooperative_id, func.count(Product.id).label("n"))
         .where(Product.status == ProductStatus.PUBLISHED)
         .group_by(Product.cooperative_id)
         .subquery()
     )
-    rows = db.session.execute(
+    statement = (
         select(Cooperative, func.coalesce(published.c.n, 0))
         .outerjoin(published, published.c.cooperative_id == Cooperative.id)
         .where(Cooperative.status == CooperativeStatus.APPROVED)
         .order_by(Cooperative.name)
     )
-    return [(coop, count) for coop, count in rows]
+    if province is not None:
+        statement = statement.where(Cooperative.province_code == province)
+    wanted = [" " + word for word in terms(name)]
+    return [
+        (coop, count)
+        for coop, count in db.session.execute(statement)
+        if all(word in " " + fold(f"{coop.name} {coop.legal_name}") for word in wanted)
+    ]
 
 
 def product_counts_by_status(cooperative_id: int) -> dict[ProductStatus, int]:

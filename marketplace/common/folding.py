@@ -1,0 +1,41 @@
+"""Vietnamese text folding for search: case and diacritics removed, đ/Đ read as d.
+
+"Mật ong Lạng Sơn" -> "mat ong lang son". Pure: no Flask, no database.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"[0-9a-z]+")
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 40
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits separated by single spaces."""
+    lowered = (text or "").lower().replace("đ", "d")
+    stripped = "".join(
+        ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch)
+    )
+    return " ".join(_WORD.findall(stripped))
+
+
+def terms(query: str) -> list[str]:
+    """The search terms of a query: folded words, at most MAX_TERMS, each cut to MAX_TERM_LENGTH.
+
+    Only letters and digits survive, so no term can carry search-engine syntax
+    (quotes, *, -, AND/OR/NEAR are plain words or vanish).
+    """
+    seen: list[str] = []
+    for word in fold(query[:1000]).split():
+        word = word[:MAX_TERM_LENGTH]
+        if word not in seen:
+            seen.append(word)
+    return seen[:MAX_TERMS]
+
+
+def exact_words(query: str) -> list[str]:
+    """The query's words lower-cased with their diacritics, when it has any; else []."""
+    words = re.findall(r"\w+", (query or "")[:1000].lower())
+    return words[:MAX_TERMS] if any(fold(w) != w for w in words) else []

@@ -1,0 +1,46 @@
+import pytest
+
+from marketplace.common.folding import exact_words, fold, terms
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Mật ong", "mat ong"),
+    ("ĐẬU PHỘNG", "dau phong"),
+    ("đậu", "dau"),
+    ("Lạng Sơn", "lang son"),
+    ("Na Chi Lăng loại 1", "na chi lang loai 1"),
+    ("Trứng vịt (khay 10 quả)", "trung vit khay 10 qua"),
+    ("Thủy sản – cá lồng!", "thuy san ca long"),
+    ("  ", ""),
+    ("🍯 mật", "mat"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_fold_handles_precomposed_and_decomposed_input_alike():
+    import unicodedata
+    assert fold(unicodedata.normalize("NFD", "Mật ong")) == fold(unicodedata.normalize("NFC", "Mật ong"))
+
+
+@pytest.mark.parametrize("query, expected", [
+    ('"mat ong"', ["mat", "ong"]),
+    ("na* -chi OR lang", ["na", "chi", "or", "lang"]),
+    ("NEAR(a b)", ["near", "a", "b"]),
+    ("'; DROP TABLE products; --", ["drop", "table", "products"]),
+    ("", []),
+    ("😀😀", []),
+    ("mat mat ong", ["mat", "ong"]),
+])
+def test_terms_are_plain_words(query, expected):
+    assert terms(query) == expected
+
+
+def test_terms_are_bounded():
+    assert len(terms(" ".join(f"w{i}" for i in range(50)))) == 8
+    assert terms("x" * 1000) == ["x" * 40]
+
+
+def test_exact_words_only_when_the_query_has_diacritics():
+    assert exact_words("Mật ong") == ["mật", "ong"]
+    assert exact_words("mat ong") == []
