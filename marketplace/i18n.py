@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from babel.dates import get_month_names
 from flask import current_app, request
 from flask_babel import format_currency, format_date, format_datetime, get_locale
 
@@ -42,6 +43,11 @@ def local_datetime(value: datetime) -> str:
     return format_datetime(value, DATETIME_PATTERNS.get(current_language(), "medium"))
 
 
+def month_name(month: int) -> str:
+    """'tháng 7' in Vietnamese, 'July' in English."""
+    return get_month_names("wide", locale=current_language())[month]
+
+
 def register_template_helpers(app) -> None:
     from .common.phone import display_mobile
     from .common.places import province_name, ward_name
@@ -54,4 +60,5 @@ def register_template_helpers(app) -> None:
     app.add_template_global(province_name)
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
+    app.add_template_filter(month_name, "month_name")
     app.add_template_global(current_language)

@@ -5,7 +5,9 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 
-from .catalog.models import ProductStatus
+from .catalog.availability import StockStatus
+from .catalog.listing import Sort
+from .catalog.models import CertificationKind, ProductStatus
 from .vendors.models import CooperativeStatus, MemberRole
 
 LABELS: dict[enum.Enum, object] = {
@@ -18,6 +20,18 @@ LABELS: dict[enum.Enum, object] = {
     ProductStatus.DRAFT: _l("Draft"),
     ProductStatus.PUBLISHED: _l("Published"),
     ProductStatus.ARCHIVED: _l("Archived"),
+    StockStatus.IN_STOCK: _l("In stock"),
+    StockStatus.LOW_STOCK: _l("Only a few left"),
+    StockStatus.OUT_OF_STOCK: _l("Out of stock"),
+    StockStatus.OUT_OF_SEASON: _l("Out of season"),
+    CertificationKind.OCOP: _l("OCOP"),
+    CertificationKind.VIETGAP: _l("VietGAP"),
+    CertificationKind.ORGANIC: _l("Organic"),
+    Sort.RELEVANCE: _l("Most relevant"),
+    Sort.PRICE_ASC: _l("Price: low to high"),
+    Sort.PRICE_DESC: _l("Price: high to low"),
+    Sort.NEWEST: _l("Newest"),
+    Sort.BESTSELLING: _l("Best selling"),
 }
 
 

@@ -9,14 +9,6 @@ from .listing import visible_products as _visible_products
 from .models import Category, Product
 
 
-def newest_products(limit: int = 12) -> list[Product]:
-    return list(
-        db.session.scalars(
-            _visible_products().order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
-        )
-    )
-
-
 def categories_tree() -> list[Category]:
     """Top-level categories in their order, each with its sub-categories loaded."""
     return list(
@@ -32,3 +24,25 @@ def categories_tree() -> list[Category]:
 def public_product(slug: str) -> Product | None:
     """The visible product with this slug, or None."""
     return db.session.scalar(_visible_products().where(Product.slug == slug))
+
+
+def seasonal_products(month: int, limit: int) -> list[Product]:
+    """Visible products with a season that includes this month, best sellers first."""
+    in_season = Product.season_months.op("&")(1 << (month - 1)) != 0
+    return list(
+        db.session.scalars(
+            _visible_products().where(in_season).order_by(Product.sold_count.desc(), Product.id).limit(limit)
+        )
+    )
+
+
+def related_products(product: Product, limit: int) -> list[Product]:
+    """Other visible products of the same category, best sellers first."""
+    return list(
+        db.session.scalars(
+            _visible_products()
+            .where(Product.category_id == product.category_id, Product.id != product.id)
+            .order_by(Product.sold_count.desc(), Product.id)
+            .limit(limit)
+        )
+    )

@@ -1,25 +1,96 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from ..accounts.guards import public
 from ..catalog import services as catalog
+from ..catalog.availability import season_months
+from ..catalog.listing import ProductQuery, Sort, UnknownFilterValue, find_products
+from ..catalog.models import CertificationKind
+from ..catalog.params import InvalidParameter, parse_product_query
 from ..common.urls import safe_next
+from ..common.vntime import vietnam_today
 from ..i18n import LOCALE_COOKIE
 from ..vendors import services as vendors
+from . import presenters
 
 bp = Blueprint("shop", __name__)
+bp.add_app_template_global(presenters.availability, "stock_status_of")
+bp.add_app_template_global(presenters.valid_certifications, "valid_certifications")
+bp.add_app_template_global(season_months, "season_months")
+bp.add_app_template_global(tuple(CertificationKind), "certification_kinds")
 
+HOME_SHELF = 8
 
 @bp.route("/")
 @public
 def home():
+    today = vietnam_today()
+    bestsellers = find_products(ProductQuery(sort=Sort.BESTSELLING, per_page=HOME_SHELF), today, with_facets=False)
     return render_template(
         "shop/home.html",
+        categories=catalog.categories_tree(),
+        featured=bestsellers.items,
+        seasonal=catalog.seasonal_products(today.month, HOME_SHELF),
         cooperatives=vendors.public_cooperatives(),
-        products=catalog.newest_products(),
     )
 
+def _listing(template: str, fixed: dict, **context):
+    """A product list page for the query string, with `fixed` filters (e.g. one cooperative)."""
+    try:
+        query = parse_product_query(request.args)
+        query = ProductQuery(**{**query.__dict__, **fixed})
+        results = find_products(query, vietnam_today())
+    except (InvalidParameter, UnknownFilterValue) as error:
+        return render_template(template, error=presenters.filter_error_message(error), results=None,
+                               view=presenters.ListingView(request.path, request.args), **context), 400
+    if results.total and query.page > results.pages:
+        abort(404)
+    view = presenters.ListingView(request.path, request.args, query, results)
+    return render_template(template, results=results, view=view, error=None, **context)
+
+@bp.route("/products")
+@public
+def product_list():
+    return _listing("shop/products.html", fixed={})
+
+@bp.route("/products/<slug>")
+@public
+def product_detail(slug: str):
+    product = catalog.public_product(slug)
+    if product is None:
+        abort(404)
+    return render_template(
+        "shop/product.html",
+        product=product,
+        status=presenters.availability(product),
+        related=catalog.related_products(product, limit=4),
+    )
+
+@bp.route("/coops")
+@public
+def cooperative_list():
+    try:
+        province = parse_product_query(request.args).province
+    except InvalidParameter as error:
+        return render_template("shop/coops.html", cooperatives=[], error=presenters.filter_error_message(error)), 400
+    name = request.args.get("q", "")[:200]
+    return render_template(
+        "shop/coops.html",
+        cooperatives=vendors.public_cooperatives(province=province, name=name),
+        provinces=vendors.provinces_with_cooperatives(),
+        province=province,
+        name=name,
+        error=None,
+    )
+
+@bp.route("/coops/<slug>")
+@public
+def cooperative_detail(slug: str):
+    cooperative = vendors.public_cooperative(slug)
+    if cooperative is None:
+        abort(404)
+    return _listing("shop/coop.html", fixed={"coop": slug}, cooperative=cooperative)
 
 @bp.route("/language", methods=["POST"])
 @public
@@ -38,27 +109,3 @@ def set_language():
             httponly=True,
         )
     return response
-
-
-@bp.route("/products")
-@public
-def product_list():
-    return render_template("shop/products.html")
-
-
-@bp.route("/products/<slug>")
-@public
-def product_detail(slug: str):
-    return render_template("shop/product.html")
-
-
-@bp.route("/coops")
-@public
-def cooperative_list():
-    return render_template("shop/coops.html")
-
-
-@bp.route("/coops/<slug>")
-@public
-def cooperative_detail(slug: str):
-    return render_template("shop/coop.html")

@@ -70,3 +70,14 @@ def cooperatives_with_status(status: CooperativeStatus) -> list[Cooperative]:
             select(Cooperative).where(Cooperative.status == status).order_by(Cooperative.created_at)
         )
     )
+
+
+def provinces_with_cooperatives() -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Cooperative.province_code)
+            .where(Cooperative.status == CooperativeStatus.APPROVED)
+            .distinct()
+            .order_by(Cooperative.province_code)
+        )
+    )

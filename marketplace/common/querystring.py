@@ -1,0 +1,27 @@
+"""Links that change one thing in the current query string (filter chips, facets, pages). Pure."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+
+def with_changes(path: str, args, *, drop: tuple[str, ...] = ("page",), **changes) -> str:
+    """`path?query` with `changes` applied to the current `args` (a MultiDict-like object).
+
+    A change to None removes the parameter; a change to (name, value) pairs in a
+    `remove_value` form is done by passing `remove_value=("cert", "ocop")`. The page
+    number is dropped by default, since any other change starts the list again.
+    """
+    remove_value = changes.pop("remove_value", None)
+    pairs = [
+        (key, value)
+        for key in args.keys()
+        if key not in changes and key not in drop
+        for value in args.getlist(key)
+        if value != "" and (key, value) != remove_value
+    ]
+    for key, value in changes.items():
+        if value is None:
+            continue
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            pairs.append((key, str(item)))
+    return f"{path}?{urlencode(pairs)}" if pairs else path
