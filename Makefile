@@ -29,6 +29,7 @@ translations-extract: $(VENV)/.installed
 setup: $(VENV)/.installed translations-compile
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) reindex-search --missing-only
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -12,6 +12,7 @@ from .accounts import services as accounts
 from .accounts.models import User
 from .accounts.passwords import password_weakness
 from .extensions import db
+from .transaction import write_transaction
 
 
 def _read_password(prompt_for_it: bool) -> str:
@@ -65,6 +66,21 @@ def seed_demo(if_empty: bool, allow_production: bool) -> None:
     click.echo("Demo data: " + ", ".join(f"{n} new {what}" for what, n in summary.items()) + ".")
 
 
+@click.command("reindex-search")
+@click.option("--missing-only", is_flag=True, help="Only products that have no search document yet.")
+@with_appcontext
+def reindex_search(missing_only: bool) -> None:
+    """Rebuild the product search documents (after an import or an upgrade)."""
+    from .catalog.search import products_missing_documents, reindex_products
+
+    @write_transaction
+    def rebuild() -> int:
+        return reindex_products(products_missing_documents() if missing_only else None)
+
+    click.echo(f"Search documents rebuilt for {rebuild()} products.")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(reindex_search)

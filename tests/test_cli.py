@@ -32,3 +32,18 @@ def test_create_admin_refuses_weak_or_missing_passwords(runner):
 def test_create_admin_takes_no_password_argument(runner):
     result = runner.invoke(args=["create-admin", "x@example.com", "--password", "secret-pass-1"])
     assert result.exit_code != 0
+
+
+def test_reindex_search_builds_missing_documents(runner):
+    from marketplace.catalog.listing import ProductQuery, find_products
+    from marketplace.common.vntime import vietnam_today
+
+    from .factories import make_cooperative, make_product
+
+    make_product(make_cooperative(), name="Miến dong Bình Liêu")
+    assert find_products(ProductQuery(q="mien dong"), vietnam_today()).total == 0
+
+    result = runner.invoke(args=["reindex-search", "--missing-only"])
+
+    assert result.exit_code == 0 and "1 products" in result.output
+    assert find_products(ProductQuery(q="mien dong"), vietnam_today()).total == 1

@@ -44,3 +44,36 @@ def test_migrations_run_on_postgresql():
         _check_migrations(url)
     finally:
         drop_postgres_database(url)
+
+
+def test_upgrading_a_database_with_products_fills_the_new_columns():
+    """A database made before revision 0002 (e.g. by an earlier `make run`) upgrades with its data."""
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = TEST_DATABASE_URL and create_postgres_database(TEST_DATABASE_URL) or f"sqlite:///{Path(tmp) / 'o.db'}"
+        app = create_app(app_config(url))
+        try:
+            with app.app_context():
+                upgrade(revision="0001")
+                with db.engine.begin() as conn:
+                    conn.execute(text(
+                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
+                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
+                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
+                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
+                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
+                    conn.execute(text(
+                        "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, price, "
+                        "status, created_at) VALUES (1, 1, 1, 'na', 'Na', '', 'kg', 85000, 'published', "
+                        "'2026-01-01 00:00:00')"))
+                upgrade()
+                with db.engine.connect() as conn:
+                    row = conn.execute(text(
+                        "SELECT origin_ward_code, origin_province_code, stock_quantity, published_at IS NOT NULL "
+                        "FROM products")).one()
+                assert tuple(row) == (6463, 20, 0, True)
+                db.engine.dispose()
+        finally:
+            if url.startswith("postgresql"):
+                drop_postgres_database(url)
