@@ -46,3 +46,7 @@ def related_products(product: Product, limit: int) -> list[Product]:
             .limit(limit)
         )
     )
+
+
+def public_product_slugs() -> list[str]:
+    return list(db.session.scalars(_visible_products().with_only_columns(Product.slug).order_by(Product.id)))

@@ -109,3 +109,22 @@ def set_language():
             httponly=True,
         )
     return response
+
+
+@bp.route("/sitemap.xml")
+@public
+def sitemap():
+    """Every public page: only visible products and approved cooperatives are listed."""
+    xml = render_template(
+        "shop/sitemap.xml",
+        product_slugs=catalog.public_product_slugs(),
+        cooperative_slugs=[coop.slug for coop, _ in vendors.public_cooperatives()],
+    )
+    return current_app.response_class(xml, mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+@public
+def robots():
+    body = f"User-agent: *\nDisallow: /account\nDisallow: /vendor\nDisallow: /admin\nSitemap: {url_for('.sitemap', _external=True)}\n"
+    return current_app.response_class(body, mimetype="text/plain")

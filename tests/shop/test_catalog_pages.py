@@ -194,3 +194,13 @@ def test_certification_kinds_have_their_own_filter_values(client, app):
     product.certifications = [ProductCertification(kind=CertificationKind.ORGANIC, certificate_number="HC-1")]
     db.session.commit()
     assert names(get(client, "/products?cert=organic")) == ["Chè hữu cơ"]
+
+
+def test_sitemap_lists_only_visible_pages(client, demo):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200 and response.mimetype == "application/xml"
+    xml = response.get_data(as_text=True)
+    assert "http://localhost/products/mat-ong-hoa-rung-500ml" in xml
+    assert "http://localhost/coops/htx-quang-hong" in xml
+    assert "quyt-vang-bac-son" not in xml and "htx-cuong-thinh" not in xml  # pending cooperative
+    assert "Sitemap: http://localhost/sitemap.xml" in client.get("/robots.txt").get_data(as_text=True)
