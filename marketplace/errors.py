@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import render_template, request
+from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -33,8 +33,13 @@ CSRF_MESSAGE = _l(
 )
 
 
+API_PREFIX = "/api/"
+
+
 def render_error(code: int, message=None):
     title, default_message = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
+    if request.path.startswith(API_PREFIX):
+        return jsonify({"error": {"status": code, "message": str(message or default_message)}}), code
     return render_template(
         "errors/error.html", code=code, title=title, message=message or default_message
     ), code

@@ -68,10 +68,15 @@ def _slug(args, name: str) -> str | None:
     return value
 
 
-def parse_product_query(args, *, allow_per_page: bool = False) -> ProductQuery:
+def parse_province(args) -> int | None:
     province = _integer(args, "province", 1, 99)
     if province is not None and not province_name(province):
         raise InvalidParameter("province", Reason.UNKNOWN_VALUE)
+    return province
+
+
+def parse_product_query(args, *, allow_per_page: bool = False) -> ProductQuery:
+    province = parse_province(args)
     min_price = _integer(args, "min_price", 0, MAX_PRICE)
     max_price = _integer(args, "max_price", 0, MAX_PRICE)
     if min_price is not None and max_price is not None and min_price > max_price:

@@ -4,45 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..catalog import services as catalog
 from ..catalog.availability import StockStatus, stock_status
-from ..catalog.listing import ProductQuery, ProductResults, Sort, UnknownFilterValue
+from ..catalog.listing import ProductQuery, ProductResults, Sort
 from ..catalog.models import CertificationKind, Product
-from ..catalog.params import InvalidParameter, Reason
 from ..common.places import province_name
 from ..common.querystring import with_changes
 from ..common.vntime import vietnam_today
 from ..i18n import current_language, vnd
 from ..labels import label
-
-PARAMETER_NAMES = {
-    "q": _l("search"),
-    "category": _l("category"),
-    "coop": _l("cooperative"),
-    "province": _l("province"),
-    "cert": _l("certification"),
-    "min_price": _l("lowest price"),
-    "max_price": _l("highest price"),
-    "in_stock": _l("in stock"),
-    "sort": _l("sort order"),
-    "page": _l("page"),
-    "per_page": _l("products per page"),
-}
-REASONS = {
-    Reason.NOT_A_NUMBER: _l("The %(name)s must be a whole number, like 85000."),
-    Reason.OUT_OF_RANGE: _l("The %(name)s is out of range."),
-    Reason.UNKNOWN_VALUE: _l("There is no such %(name)s."),
-    Reason.MIN_ABOVE_MAX: _l("The highest price must not be below the lowest price."),
-}
-
-
-def filter_error_message(error: InvalidParameter | UnknownFilterValue) -> str:
-    if isinstance(error, UnknownFilterValue):
-        return str(REASONS[Reason.UNKNOWN_VALUE]) % {"name": PARAMETER_NAMES[error.field]}
-    return str(REASONS[error.reason]) % {"name": PARAMETER_NAMES.get(error.name, error.name)}
-
 
 def availability(product: Product) -> StockStatus:
     return stock_status(product.stock_quantity, product.season_months, vietnam_today().month)
