@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import enum
+import re
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from sqlalchemy import DateTime, Engine, Enum, MetaData, event
+from sqlalchemy import DateTime, Engine, Enum, MetaData, create_engine, event, make_url, text
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -111,3 +113,29 @@ def tune_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def create_scratch_database(server_url: str, prefix: str) -> str:
+    """A new, empty PostgreSQL database named prefix_<hex> on that server (tests, benchmarks)."""
+    from .config import database_url
+
+    url = make_url(database_url(server_url, ""))
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(url: str, prefix: str) -> None:
+    """Drop a database made by create_scratch_database; refuses any other name."""
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if not re.fullmatch(rf"{re.escape(prefix)}_[0-9a-f]{{12}}", name):
+        raise ValueError(f"{name!r} is not a scratch database")
+    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+

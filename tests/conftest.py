@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextvars
 import os
-import re
 import tempfile
 import threading
 import uuid
@@ -14,10 +13,11 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import text
 
 from marketplace import create_app
-from marketplace.config import database_url as to_sqlalchemy_url
+from marketplace.database import create_scratch_database, drop_scratch_database
+from marketplace.catalog.models import CatalogVersion
 from marketplace.extensions import db, mailer
 
 from .factories import DEFAULT_PASSWORD, make_user
@@ -56,37 +56,19 @@ def pytest_terminal_summary(terminalreporter):
 
 # --- databases ---------------------------------------------------------------------------
 
-def create_postgres_database(server_url: str) -> str:
-    """A new, empty database on the server of `server_url`; returns its SQLAlchemy URL."""
-    url = make_url(to_sqlalchemy_url(server_url, ""))
-    name = f"coop_test_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(url: str) -> None:
-    parsed = make_url(url)
-    name = parsed.database
-    assert re.fullmatch(r"coop_test_[0-9a-f]{12}", name or ""), name
-    engine = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+TEST_DATABASE_PREFIX = "coop_test"
 
 
 def new_database_url(tmp_dir: Path) -> str:
     """A fresh empty database of the kind this run tests."""
     if TEST_DATABASE_URL:
-        return create_postgres_database(TEST_DATABASE_URL)
+        return create_scratch_database(TEST_DATABASE_URL, TEST_DATABASE_PREFIX)
     return f"sqlite:///{tmp_dir / f'{uuid.uuid4().hex}.db'}"
 
 
 def dispose_database(url: str) -> None:
     if url.startswith("postgresql"):
-        drop_postgres_database(url)
+        drop_scratch_database(url, TEST_DATABASE_PREFIX)
 
 
 def app_config(database_url: str, **overrides) -> dict:
@@ -124,6 +106,7 @@ def empty_all_tables(app) -> None:
             else:
                 for table in tables:
                     conn.execute(table.delete())
+            conn.execute(CatalogVersion.__table__.insert().values(id=1, version=0))  # as migration 0004 leaves it
         db.engine.dispose()
 
 

@@ -12,7 +12,7 @@ from marketplace import create_app
 from marketplace.catalog.search import include_in_autogenerate
 from marketplace.extensions import db
 
-from .conftest import TEST_DATABASE_URL, app_config, create_postgres_database, drop_postgres_database
+from .conftest import app_config, dispose_database, new_database_url
 
 
 def _check_migrations(url: str) -> None:
@@ -39,11 +39,11 @@ def test_migrations_run_on_sqlite():
 
 @pytest.mark.postgres
 def test_migrations_run_on_postgresql():
-    url = create_postgres_database(TEST_DATABASE_URL)
+    url = new_database_url(Path(tempfile.gettempdir()))
     try:
         _check_migrations(url)
     finally:
-        drop_postgres_database(url)
+        dispose_database(url)
 
 
 def test_upgrading_a_database_with_products_fills_the_new_columns():
@@ -51,7 +51,7 @@ def test_upgrading_a_database_with_products_fills_the_new_columns():
     from sqlalchemy import text
 
     with tempfile.TemporaryDirectory() as tmp:
-        url = TEST_DATABASE_URL and create_postgres_database(TEST_DATABASE_URL) or f"sqlite:///{Path(tmp) / 'o.db'}"
+        url = new_database_url(Path(tmp))
         app = create_app(app_config(url))
         try:
             with app.app_context():
@@ -75,5 +75,4 @@ def test_upgrading_a_database_with_products_fills_the_new_columns():
                 assert tuple(row) == (6463, 20, 0, True)
                 db.engine.dispose()
         finally:
-            if url.startswith("postgresql"):
-                drop_postgres_database(url)
+            dispose_database(url)

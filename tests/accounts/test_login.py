@@ -1,5 +1,3 @@
-from flask import session
-
 from ..factories import DEFAULT_PASSWORD, make_user
 
 
