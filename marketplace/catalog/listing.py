@@ -3,17 +3,18 @@ filters, sort, pagination and facet counts, decided in one place."""
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, exists, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..common.folding import exact_words, terms
 from ..extensions import db
 from ..vendors.models import Cooperative, CooperativeStatus
-from . import search
-from .models import Category, CertificationKind, Product, ProductCertification, ProductSearchDocument, ProductStatus
+from . import cache, search
+from .models import Category, CertificationKind, Product, ProductCertification, ProductStatus
 
 PER_PAGE = 24
 MAX_PER_PAGE = 100
@@ -65,18 +66,20 @@ class ProductResults:
 
 def visible_products() -> Select:
     """Published products of approved cooperatives: the only ones the public ever sees."""
-    return (
-        select(Product)
-        .join(Product.cooperative)
-        .where(Product.status == ProductStatus.PUBLISHED, Cooperative.status == CooperativeStatus.APPROVED)
-    )
+    approved = select(Cooperative.id).where(Cooperative.status == CooperativeStatus.APPROVED)
+    return select(Product).where(Product.status == ProductStatus.PUBLISHED, Product.cooperative_id.in_(approved))
 
 
 def valid_certification(kinds, today: date):
-    return exists().where(
-        ProductCertification.product_id == Product.id,
-        ProductCertification.kind.in_(kinds),
-        or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today),
+    return (
+        select(ProductCertification.id)
+        .where(
+            ProductCertification.product_id == Product.id,
+            ProductCertification.kind.in_(kinds),
+            or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today),
+        )
+        .correlate(Product)
+        .exists()
     )
 
 
@@ -88,14 +91,15 @@ def category_ids(slug: str) -> list[int]:
     return [category.id, *(child.id for child in category.children)]
 
 
-def _filtered(query: ProductQuery, today: date) -> tuple[Select, object | None]:
+def _filtered(query: ProductQuery, today: date) -> Select:
     statement = visible_products()
     if query.category:
         statement = statement.where(Product.category_id.in_(category_ids(query.category)))
     if query.coop:
-        if not db.session.scalar(select(exists().where(Cooperative.slug == query.coop))):
+        coop_id = db.session.scalar(select(Cooperative.id).where(Cooperative.slug == query.coop))
+        if coop_id is None:
             raise UnknownFilterValue("coop")
-        statement = statement.where(Cooperative.slug == query.coop)
+        statement = statement.where(Product.cooperative_id == coop_id)
     if query.province is not None:
         statement = statement.where(Product.origin_province_code == query.province)
     if query.certs:
@@ -107,66 +111,87 @@ def _filtered(query: ProductQuery, today: date) -> tuple[Select, object | None]:
     if query.in_stock:
         statement = statement.where(Product.stock_quantity > 0)
     words = terms(query.q)
-    matches = None
     if words:
-        matches = search.matches(words).subquery("matches")
-        statement = statement.join(matches, matches.c.product_id == Product.id)
-    return statement, matches
+        statement = statement.where(Product.id.in_(search.matching_ids(words)))
+    return statement
 
 
-def _ordered(statement: Select, query: ProductQuery, matches) -> Select:
+def _ordered(statement: Select, query: ProductQuery) -> Select:
+    """Relevance is how well the name matches (all words, then as typed with diacritics, then as a
+    phrase), then best sellers: cheap at any number of matches, unlike a per-row text score."""
     newest = (Product.published_at.desc(), Product.id.desc())
+    bestselling = (Product.sold_count.desc(), *newest)
     if query.sort == Sort.PRICE_ASC:
         return statement.order_by(Product.price, Product.id)
     if query.sort == Sort.PRICE_DESC:
         return statement.order_by(Product.price.desc(), Product.id)
     if query.sort == Sort.NEWEST:
         return statement.order_by(*newest)
-    if query.sort == Sort.BESTSELLING or matches is None:
-        return statement.order_by(Product.sold_count.desc(), *newest)
-    words, exact = terms(query.q), exact_words(query.q)
-    ranking = [case((search.name_match(words), 0), else_=1)]
+    words = terms(query.q)
+    if query.sort == Sort.BESTSELLING or not words:
+        return statement.order_by(*bestselling)
+    exact = exact_words(query.q)
+    name_ids = search.name_matching_ids(words)
+    ranking = [Product.id.in_(name_ids)]
     if exact:
-        ranking.append(case((search.exact_match(exact), 0), else_=1))
+        ranking.append(Product.id.in_(search.exact_ids(name_ids, exact)))
     if len(words) > 1:
-        ranking.append(case((search.name_match([" ".join(words)]), 0), else_=1))
-    return statement.join(ProductSearchDocument, ProductSearchDocument.product_id == Product.id).order_by(
-        *ranking, matches.c.rank, Product.id
-    )
+        ranking.append(Product.id.in_(search.name_phrase_ids(words)))
+    return statement.order_by(*(case((tier, 0), else_=1) for tier in ranking), *bestselling)
 
 
-def _facets(statement: Select, today: date) -> dict[str, dict]:
-    ids = statement.with_only_columns(Product.id).subquery("facet_ids")
-    by_category = db.session.execute(
-        select(Product.category_id, func.count()).join(ids, ids.c.id == Product.id).group_by(Product.category_id)
-    )
-    by_province = db.session.execute(
-        select(Product.origin_province_code, func.count())
-        .join(ids, ids.c.id == Product.id)
-        .group_by(Product.origin_province_code)
-    )
+def _total_and_facets(statement: Select, today: date) -> tuple[int, dict[str, dict]]:
+    """The number of results and their counts per category, province and certification.
+
+    Categories and provinces come from one grouped pass over the results, which also gives the total.
+    """
+    by_category: Counter[int] = Counter()
+    by_province: Counter[int] = Counter()
+    grouped = statement.with_only_columns(Product.category_id, Product.origin_province_code, func.count())
+    for category_id, province, count in db.session.execute(
+        grouped.group_by(Product.category_id, Product.origin_province_code).order_by(None)
+    ):
+        by_category[category_id] += count
+        by_province[province] += count
     by_cert = db.session.execute(
-        select(ProductCertification.kind, func.count())
-        .join(ids, ids.c.id == ProductCertification.product_id)
+        statement.with_only_columns(ProductCertification.kind, func.count())
+        .join_from(Product, ProductCertification, ProductCertification.product_id == Product.id)
         .where(or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today))
         .group_by(ProductCertification.kind)
+        .order_by(None)
     )
-    return {
-        "category": dict(by_category.all()),
-        "province": dict(by_province.all()),
-        "cert": dict(by_cert.all()),
-    }
+    facets = {"category": dict(by_category), "province": dict(by_province), "cert": dict(by_cert.all())}
+    return by_category.total(), facets
 
 
 def find_products(query: ProductQuery, today: date, with_facets: bool = True) -> ProductResults:
-    statement, matches = _filtered(query, today)
-    total = db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None))
-    page_statement = (
-        _ordered(statement, query, matches)
-        .options(contains_eager(Product.cooperative))
+    """One page of the visible products for the query, with the total and (optionally) facet counts.
+
+    The total, facets and the page's ids come from the per-process cache while the catalog
+    version holds (catalog.cache); the products themselves are always loaded fresh.
+    """
+    key = (query, today, with_facets)
+    total, facets, ids = cache.results_cache().get_or_compute(
+        key, cache.current_version(), lambda: _compute(query, today, with_facets)
+    )
+    # Cards show no certificates: skip their second query (the product page loads them).
+    fresh = select(Product).where(Product.id.in_(ids)).options(lazyload(Product.certifications))
+    found = {product.id: product for product in db.session.scalars(fresh)}
+    items = [found[id_] for id_ in ids if id_ in found]
+    return ProductResults(items=items, total=total, page=query.page, per_page=query.per_page, facets=facets)
+
+
+def _compute(query: ProductQuery, today: date, with_facets: bool) -> tuple[int, dict, list[int]]:
+    statement = _filtered(query, today)
+    if with_facets:
+        total, facets = _total_and_facets(statement, today)
+    else:
+        total, facets = db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None)), {}
+    page = (
+        _ordered(statement, query)
+        .with_only_columns(Product.id)
         .limit(query.per_page)
         .offset((query.page - 1) * query.per_page)
     )
-    items = list(db.session.scalars(page_statement).unique())
-    facets = _facets(statement, today) if with_facets else {}
-    return ProductResults(items=items, total=total, page=query.page, per_page=query.per_page, facets=facets)
+    ids = list(db.session.scalars(page)) if total else []
+    return total, facets, ids

@@ -48,7 +48,13 @@ class Product(db.Model):
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         CheckConstraint("season_months >= 0 AND season_months < 4096", name="season_months"),
-        Index("ix_products_listing", "status", "cooperative_id", "price"),
+        # The product list (migration 0003): filters, facets and ranking read only this index...
+        Index("ix_products_visible", "status", "cooperative_id", "category_id", "origin_province_code",
+              "sold_count", "published_at", "price", "stock_quantity"),
+        # ...and each sort order of an unfiltered list walks its own and stops after a page.
+        Index("ix_products_bestselling", "status", "sold_count", "published_at", "id"),
+        Index("ix_products_newest", "status", "published_at", "id"),
+        Index("ix_products_price", "status", "price", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,3 +129,12 @@ class ProductSearchDocument(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # The name lower-cased with its diacritics: exact-diacritic matches rank first.
     name_exact: Mapped[str] = mapped_column(Text)
+
+
+class CatalogVersion(db.Model):
+    """One row counting the committed changes to what the storefront lists (see catalog.cache)."""
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)

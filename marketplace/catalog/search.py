@@ -9,14 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
-    and_,
+    bindparam,
     column,
     delete,
     func,
-    literal,
-    literal_column,
     select,
     table,
     text,
@@ -28,7 +25,6 @@ from ..common.places import province_name, ward_name
 from ..extensions import db
 from .models import Category, Product, ProductSearchDocument
 
-NAME_WEIGHT = 10.0
 FTS_TABLE = "product_fts"
 PG_DOCUMENT_INDEX = "ix_product_search_documents_document"
 _BATCH = 500
@@ -90,33 +86,48 @@ def products_missing_documents() -> list[int]:
     ))
 
 
-def matches(terms: list[str]) -> Select:
-    """(product_id, rank) of the products matching every term; a lower rank is a better match."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        fts = table(FTS_TABLE, column("rowid"))
-        expression = " AND ".join(f'"{term}"*' for term in terms)
-        return (
-            select(
-                fts.c.rowid.label("product_id"),
-                func.bm25(literal_column(FTS_TABLE), NAME_WEIGHT, 1.0).label("rank"),
-            )
-            .select_from(fts)
-            .where(text(f"{FTS_TABLE} MATCH :expression").bindparams(expression=expression))
-        )
-    query = func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
-    document = column("document")
-    return select(
-        ProductSearchDocument.product_id.label("product_id"),
-        (-func.ts_rank(document, query)).label("rank"),
-    ).where(document.op("@@")(query))
+def _is_sqlite() -> bool:
+    return db.session.get_bind().dialect.name == "sqlite"
 
 
-def name_match(terms: list[str]) -> ColumnElement[bool]:
-    """True when every term starts a word of the product's name (name matches rank first)."""
-    padded = literal(" ") + ProductSearchDocument.name
-    return and_(*(padded.contains(" " + term, autoescape=True) for term in terms))
+def _fts_ids(expression: str) -> Select:
+    """Product ids matching an FTS5 expression over the SQLite index (terms are folded [a-z0-9] words)."""
+    fts = table(FTS_TABLE, column("rowid"))
+    match = text(f"{FTS_TABLE} MATCH :expression").bindparams(bindparam("expression", expression, unique=True))
+    return select(fts.c.rowid).select_from(fts).where(match)
 
 
-def exact_match(words: list[str]) -> ColumnElement[bool]:
-    """True when the name holds every word as typed, diacritics included."""
-    return and_(*(ProductSearchDocument.name_exact.contains(word, autoescape=True) for word in words))
+def _tsquery_ids(query: str) -> Select:
+    """Product ids matching a tsquery over the PostgreSQL index (the name has weight A, the rest B)."""
+    return select(ProductSearchDocument.product_id).where(
+        column("document").op("@@")(func.to_tsquery("simple", query))
+    )
+
+
+def matching_ids(terms: list[str]) -> Select:
+    """The products whose document holds every term as the start of a word."""
+    if _is_sqlite():
+        return _fts_ids(" AND ".join(f'"{term}"*' for term in terms))
+    return _tsquery_ids(" & ".join(f"{term}:*" for term in terms))
+
+
+def name_matching_ids(terms: list[str]) -> Select:
+    """The products whose name holds every term as the start of a word (they rank first)."""
+    if _is_sqlite():
+        return _fts_ids("name : (" + " AND ".join(f'"{term}"*' for term in terms) + ")")
+    return _tsquery_ids(" & ".join(f"{term}:*A" for term in terms))
+
+
+def name_phrase_ids(terms: list[str]) -> Select:
+    """The products whose name holds the terms one after another, the last as a word prefix."""
+    if _is_sqlite():
+        return _fts_ids('name : "' + " ".join(terms) + '"*')
+    return _tsquery_ids(" <-> ".join([*(f"{term}:A" for term in terms[:-1]), f"{terms[-1]}:*A"]))
+
+
+def exact_ids(among: Select, words: list[str]) -> Select:
+    """Of the products `among`, those whose name holds every word as typed, diacritics included."""
+    return select(ProductSearchDocument.product_id).where(
+        ProductSearchDocument.product_id.in_(among),
+        *(ProductSearchDocument.name_exact.contains(word, autoescape=True) for word in words),
+    )
