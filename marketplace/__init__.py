@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every model registered before the mappers configure)
+    from .catalog import cache as catalog_cache
     from .database import tune_sqlite
     from .extensions import babel, csrf, db, limiter, login_manager, mailer, migrate
     from .i18n import select_locale
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mailer.init_app(app)
+    catalog_cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -62,10 +64,11 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
+    from .api.views import bp as api_bp
     from .shop.views import bp as shop_bp
     from .vendors.views import bp as vendors_bp
 
-    for blueprint in (shop_bp, accounts_bp, vendors_bp, admin_bp):
+    for blueprint in (shop_bp, accounts_bp, vendors_bp, admin_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -117,6 +117,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS"), True),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Chợ HTX <no-reply@example.com>"),
+        # Product-list results cached per process (marketplace/catalog/cache.py); 0 switches it off
+        "CATALOG_CACHE_SECONDS": float(env.get("CATALOG_CACHE_SECONDS", "60")),
+        "CATALOG_CACHE_ENTRIES": int(env.get("CATALOG_CACHE_ENTRIES", "2000")),
         # Card payments through a Stripe-compatible API (used by the payments module)
         "STRIPE_API_KEY": env.get("STRIPE_API_KEY") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 
+from babel import numbers
 from babel.dates import get_month_names
 from flask import current_app, request
-from flask_babel import format_currency, format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 LOCALE_COOKIE = "lang"
 
@@ -15,10 +17,17 @@ DATETIME_PATTERNS = {"vi": "HH:mm dd/MM/yyyy", "en": "d MMM yyyy, HH:mm"}
 
 
 def select_locale() -> str:
-    """The language from the visitor's cookie; Vietnamese otherwise."""
+    """The language from the visitor's cookie (API clients: Accept-Language); Vietnamese otherwise.
+
+    Pages ignore Accept-Language on purpose: many phones here are set to English while their
+    owners read Vietnamese, so the storefront starts in Vietnamese until someone switches.
+    """
+    languages = current_app.config["LANGUAGES"]
     chosen = request.cookies.get(LOCALE_COOKIE) if request else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen in languages:
         return chosen
+    if request and request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -30,7 +39,13 @@ def vnd(amount: int) -> str:
     """An amount of đồng: '1.250.000 ₫' in Vietnamese, '₫1,250,000' in English."""
     if not isinstance(amount, int) or isinstance(amount, bool):
         raise TypeError(f"money must be an integer number of đồng, not {type(amount).__name__}")
-    return format_currency(amount, "VND")
+    return _formatted_vnd(amount, current_language())
+
+
+@lru_cache(maxsize=8192)
+def _formatted_vnd(amount: int, locale: str) -> str:
+    # Prices repeat across pages; Babel's formatting is the costliest part of a product card.
+    return numbers.format_currency(amount, "VND", locale=locale)
 
 
 def local_date(value: date | datetime) -> str:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import enum
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 
 from .catalog.availability import StockStatus
 from .catalog.listing import Sort
 from .catalog.models import CertificationKind, ProductStatus
+from .i18n import current_language
 from .vendors.models import CooperativeStatus, MemberRole
 
 LABELS: dict[enum.Enum, object] = {
@@ -36,4 +38,10 @@ LABELS: dict[enum.Enum, object] = {
 
 
 def label(value: enum.Enum) -> str:
+    return _translated(value, current_language())
+
+
+@lru_cache(maxsize=512)
+def _translated(value: enum.Enum, locale: str) -> str:
+    # Stock badges are on every product card; a translation per card costs more than the rest of it.
     return str(LABELS[value])

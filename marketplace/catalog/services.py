@@ -1,24 +1,48 @@
 """Catalog queries. Only published products of approved cooperatives are ever public."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from . import cache
 from .listing import visible_products as _visible_products
 from .models import Category, Product
 
 
-def categories_tree() -> list[Category]:
-    """Top-level categories in their order, each with its sub-categories loaded."""
-    return list(
-        db.session.scalars(
-            select(Category)
-            .where(Category.parent_id.is_(None))
-            .options(selectinload(Category.children))
-            .order_by(Category.position, Category.id)
-        )
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category as plain data, safe to share between requests (cached with the catalog version)."""
+
+    id: int
+    slug: str
+    name_vi: str
+    name_en: str
+    children: tuple[CategoryNode, ...] = ()
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" else self.name_vi
+
+
+def categories_tree() -> list[CategoryNode]:
+    """Top-level categories in their order, each with its sub-categories."""
+    return cache.results_cache().get_or_compute(("categories",), cache.current_version(), _load_categories_tree)
+
+
+def _load_categories_tree() -> list[CategoryNode]:
+    def node(category: Category, children=()) -> CategoryNode:
+        return CategoryNode(category.id, category.slug, category.name_vi, category.name_en, tuple(children))
+
+    tops = db.session.scalars(
+        select(Category)
+        .where(Category.parent_id.is_(None))
+        .options(selectinload(Category.children))
+        .order_by(Category.position, Category.id)
     )
+    return [node(top, (node(child) for child in sorted(top.children, key=lambda c: (c.position, c.id))))
+            for top in tops]
 
 
 def public_product(slug: str) -> Product | None:

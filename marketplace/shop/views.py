@@ -6,11 +6,14 @@ from ..accounts.guards import public
 from ..catalog import services as catalog
 from ..catalog.availability import season_months
 from ..catalog.listing import ProductQuery, Sort, UnknownFilterValue, find_products
+from ..catalog.messages import filter_error_message
 from ..catalog.models import CertificationKind
-from ..catalog.params import InvalidParameter, parse_product_query
+from ..catalog.params import InvalidParameter, parse_product_query, parse_province
 from ..common.urls import safe_next
 from ..common.vntime import vietnam_today
+from ..extensions import csrf
 from ..i18n import LOCALE_COOKIE
+from ..page_cache import cached_page
 from ..vendors import services as vendors
 from . import presenters
 
@@ -24,6 +27,7 @@ HOME_SHELF = 8
 
 @bp.route("/")
 @public
+@cached_page
 def home():
     today = vietnam_today()
     bestsellers = find_products(ProductQuery(sort=Sort.BESTSELLING, per_page=HOME_SHELF), today, with_facets=False)
@@ -32,7 +36,7 @@ def home():
         categories=catalog.categories_tree(),
         featured=bestsellers.items,
         seasonal=catalog.seasonal_products(today.month, HOME_SHELF),
-        cooperatives=vendors.public_cooperatives(),
+        cooperatives=vendors.cooperatives_with_most_products(HOME_SHELF),
     )
 
 def _listing(template: str, fixed: dict, **context):
@@ -42,7 +46,7 @@ def _listing(template: str, fixed: dict, **context):
         query = ProductQuery(**{**query.__dict__, **fixed})
         results = find_products(query, vietnam_today())
     except (InvalidParameter, UnknownFilterValue) as error:
-        return render_template(template, error=presenters.filter_error_message(error), results=None,
+        return render_template(template, error=filter_error_message(error), results=None,
                                view=presenters.ListingView(request.path, request.args), **context), 400
     if results.total and query.page > results.pages:
         abort(404)
@@ -51,11 +55,13 @@ def _listing(template: str, fixed: dict, **context):
 
 @bp.route("/products")
 @public
+@cached_page
 def product_list():
     return _listing("shop/products.html", fixed={})
 
 @bp.route("/products/<slug>")
 @public
+@cached_page
 def product_detail(slug: str):
     product = catalog.public_product(slug)
     if product is None:
@@ -69,11 +75,12 @@ def product_detail(slug: str):
 
 @bp.route("/coops")
 @public
+@cached_page
 def cooperative_list():
     try:
-        province = parse_product_query(request.args).province
+        province = parse_province(request.args)
     except InvalidParameter as error:
-        return render_template("shop/coops.html", cooperatives=[], error=presenters.filter_error_message(error)), 400
+        return render_template("shop/coops.html", cooperatives=[], error=filter_error_message(error)), 400
     name = request.args.get("q", "")[:200]
     return render_template(
         "shop/coops.html",
@@ -86,6 +93,7 @@ def cooperative_list():
 
 @bp.route("/coops/<slug>")
 @public
+@cached_page
 def cooperative_detail(slug: str):
     cooperative = vendors.public_cooperative(slug)
     if cooperative is None:
@@ -94,8 +102,13 @@ def cooperative_detail(slug: str):
 
 @bp.route("/language", methods=["POST"])
 @public
+@csrf.exempt
 def set_language():
-    """Remember the chosen language in a cookie and go back to the page the visitor was on."""
+    """Remember the chosen language in a cookie and go back to the page the visitor was on.
+
+    Exempt from CSRF: a forged request can only switch someone's display language, and a
+    form without a per-visitor token keeps anonymous pages cacheable (shop.page_cache).
+    """
     target = safe_next(request.form.get("next"), url_for(".home"))
     response = make_response(redirect(target))
     lang = request.form.get("lang", "")
@@ -113,6 +126,7 @@ def set_language():
 
 @bp.route("/sitemap.xml")
 @public
+@cached_page
 def sitemap():
     """Every public page: only visible products and approved cooperatives are listed."""
     xml = render_template(

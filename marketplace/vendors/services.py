@@ -44,6 +44,11 @@ def public_cooperatives(province: int | None = None, name: str = "") -> list[tup
     ]
 
 
+def cooperatives_with_most_products(limit: int) -> list[tuple[Cooperative, int]]:
+    """The approved cooperatives with the most published products, for the home page."""
+    return sorted(public_cooperatives(), key=lambda row: -row[1])[:limit]
+
+
 def product_counts_by_status(cooperative_id: int) -> dict[ProductStatus, int]:
     rows = db.session.execute(
         select(Product.status, func.count(Product.id))
