@@ -183,15 +183,14 @@ def find_products(query: ProductQuery, today: date, with_facets: bool = True) ->
 
 def _compute(query: ProductQuery, today: date, with_facets: bool) -> tuple[int, dict, list[int]]:
     statement = _filtered(query, today)
+    page = _ordered(statement, query).limit(query.per_page).offset((query.page - 1) * query.per_page)
     if with_facets:
         total, facets = _total_and_facets(statement, today)
-    else:
-        total, facets = db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None)), {}
-    page = (
-        _ordered(statement, query)
-        .with_only_columns(Product.id)
-        .limit(query.per_page)
-        .offset((query.page - 1) * query.per_page)
-    )
-    ids = list(db.session.scalars(page)) if total else []
-    return total, facets, ids
+        return total, facets, list(db.session.scalars(page.with_only_columns(Product.id))) if total else []
+    if terms(query.q):
+        # Ranking visits every match anyway: count them in the same pass.
+        rows = db.session.execute(page.with_only_columns(Product.id, func.count().over())).all()
+        if rows or query.page == 1:
+            return (rows[0][1] if rows else 0), {}, [row[0] for row in rows]
+    total = db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None))
+    return total, {}, list(db.session.scalars(page.with_only_columns(Product.id))) if total else []
