@@ -47,6 +47,8 @@ CATEGORIES = [
 COOPERATIVES = [
     {
         "slug": "htx-nong-san-chi-lang",
+        "contact_phone": "+84981000001",
+        "contact_email": "nongsanchilang@example.com",
         "name": "HTX Nông sản Chi Lăng",
         "legal_name": "Hợp tác xã Nông sản Chi Lăng",
         "tax_code": "4901234561",
@@ -63,6 +65,8 @@ COOPERATIVES = [
     },
     {
         "slug": "htx-quang-hong",
+        "contact_phone": "+84981000002",
+        "contact_email": "quanghong@example.com",
         "name": "HTX Quảng Hồng",
         "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp Quảng Hồng",
         "tax_code": "4902345673",
@@ -79,6 +83,8 @@ COOPERATIVES = [
     },
     {
         "slug": "htx-thuy-san-le-hong-phong",
+        "contact_phone": "+84981000003",
+        "contact_email": "thuysanlehongphong@example.com",
         "name": "HTX Thủy sản Lê Hồng Phong",
         "legal_name": "Hợp tác xã Thủy sản Lê Hồng Phong",
         "tax_code": "4903456785",
@@ -92,6 +98,8 @@ COOPERATIVES = [
     },
     {
         "slug": "htx-quoc-khanh",
+        "contact_phone": "+84981000004",
+        "contact_email": "quockhanh@example.com",
         "name": "HTX Quốc Khánh",
         "legal_name": "Hợp tác xã Quốc Khánh",
         "tax_code": "4904567897",
@@ -105,6 +113,8 @@ COOPERATIVES = [
     },
     {
         "slug": "htx-an-hong",
+        "contact_phone": "+84981000005",
+        "contact_email": "anhong@example.com",
         "name": "HTX An Hồng",
         "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp An Hồng",
         "tax_code": "4906789126",
@@ -118,6 +128,8 @@ COOPERATIVES = [
     },
     {
         "slug": "htx-cuong-thinh",
+        "contact_phone": "+84981000006",
+        "contact_email": "cuongthinh@example.com",
         "name": "HTX Cường Thịnh",
         "legal_name": "Hợp tác xã Cường Thịnh",
         "tax_code": "4905678913",

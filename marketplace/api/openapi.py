@@ -155,7 +155,31 @@ SCHEMAS = {
     },
     "CooperativeDetail": {
         "allOf": [_ref("Cooperative"), {
-            "type": "object", "required": ["description"], "properties": {"description": {"type": "string"}},
+            "type": "object",
+            "required": ["description", "contact", "certifications"],
+            "properties": {
+                "description": {"type": "string"},
+                "contact": {
+                    "type": "object",
+                    "required": ["phone", "email"],
+                    "properties": {
+                        "phone": {"type": ["string", "null"], "pattern": "^\\+84[0-9]{9}$"},
+                        "email": {"type": ["string", "null"], "format": "email"},
+                    },
+                },
+                "certifications": {
+                    "type": "array",
+                    "description": "What its published products hold today; the most OCOP stars among them.",
+                    "items": {
+                        "type": "object",
+                        "required": ["kind", "ocop_stars"],
+                        "properties": {
+                            "kind": {"enum": [kind.value for kind in CertificationKind]},
+                            "ocop_stars": {"type": ["integer", "null"], "minimum": 3, "maximum": 5},
+                        },
+                    },
+                },
+            },
         }],
     },
     "CooperativeList": {

@@ -82,8 +82,13 @@ def cooperative(coop: Cooperative, product_count: int) -> dict:
     }
 
 
-def cooperative_detail(coop: Cooperative, product_count: int) -> dict:
-    return {**cooperative(coop, product_count), "description": coop.description}
+def cooperative_detail(coop: Cooperative, product_count: int, certifications) -> dict:
+    return {
+        **cooperative(coop, product_count),
+        "description": coop.description,
+        "contact": {"phone": coop.contact_phone or None, "email": coop.contact_email or None},
+        "certifications": [{"kind": kind.value, "ocop_stars": stars} for kind, stars in certifications],
+    }
 
 
 def category(node: Category, locale: str) -> dict:

@@ -94,7 +94,8 @@ def cooperative(slug: str):
     if found is None:
         abort(404)
     count = vendors.product_counts_by_status(found.id)[ProductStatus.PUBLISHED]
-    return jsonify(represent.cooperative_detail(found, count))
+    certifications = vendors.cooperative_certifications(found.id, vietnam_today())
+    return jsonify(represent.cooperative_detail(found, count, certifications))
 
 
 @bp.get("/categories")

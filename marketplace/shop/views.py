@@ -98,7 +98,8 @@ def cooperative_detail(slug: str):
     cooperative = vendors.public_cooperative(slug)
     if cooperative is None:
         abort(404)
-    return _listing("shop/coop.html", fixed={"coop": slug}, cooperative=cooperative)
+    return _listing("shop/coop.html", fixed={"coop": slug}, cooperative=cooperative,
+                    certifications=vendors.cooperative_certifications(cooperative.id, vietnam_today()))
 
 @bp.route("/language", methods=["POST"])
 @public

@@ -42,6 +42,9 @@ class Cooperative(db.Model):
     founded_year: Mapped[int | None]
     member_count: Mapped[int | None]
     description: Mapped[str] = mapped_column(Text, default="")
+    # Shown to buyers on the cooperative's page; the phone normalized to +84…
+    contact_phone: Mapped[str] = mapped_column(String(16), default="")
+    contact_email: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list["CooperativeMember"]] = relationship(back_populates="cooperative")

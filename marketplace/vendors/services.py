@@ -1,9 +1,11 @@
 """Cooperative queries and rules."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from datetime import date
 
-from ..catalog.models import Product, ProductStatus
+from sqlalchemy import func, or_, select
+
+from ..catalog.models import CertificationKind, Product, ProductCertification, ProductStatus
 from ..common.folding import fold, terms
 from ..extensions import db
 from .models import Cooperative, CooperativeStatus
@@ -42,6 +44,21 @@ def public_cooperatives(province: int | None = None, name: str = "") -> list[tup
         for coop, count in db.session.execute(statement)
         if all(word in " " + fold(f"{coop.name} {coop.legal_name}") for word in wanted)
     ]
+
+
+def cooperative_certifications(cooperative_id: int, today: date) -> list[tuple[CertificationKind, int | None]]:
+    """The certifications its published products hold today, with the most OCOP stars among them."""
+    rows = db.session.execute(
+        select(ProductCertification.kind, func.max(ProductCertification.ocop_stars))
+        .join(Product, Product.id == ProductCertification.product_id)
+        .where(
+            Product.cooperative_id == cooperative_id,
+            Product.status == ProductStatus.PUBLISHED,
+            or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today),
+        )
+        .group_by(ProductCertification.kind)
+    )
+    return sorted(((kind, stars) for kind, stars in rows), key=lambda row: list(CertificationKind).index(row[0]))
 
 
 def cooperatives_with_most_products(limit: int) -> list[tuple[Cooperative, int]]:

@@ -151,6 +151,8 @@ def test_cooperatives(client, spec, demo):
     detail = conforming(client, spec, "/api/v1/coops/htx-quang-hong")
     assert detail["product_count"] == found[0]["product_count"] > 0
     assert detail["products_url"].endswith("/api/v1/products?coop=htx-quang-hong")
+    assert detail["contact"] == {"phone": "+84981000002", "email": "quanghong@example.com"}
+    assert detail["certifications"] == [{"kind": "ocop", "ocop_stars": 3}, {"kind": "vietgap", "ocop_stars": None}]
     conforming(client, spec, "/api/v1/coops/khong-co", 404)
 
 

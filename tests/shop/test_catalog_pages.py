@@ -189,6 +189,14 @@ def test_cooperative_storefront_lists_only_its_products_with_filters(client, dem
         "Rau cải ngọt an toàn", "Đậu đũa an toàn", "Su hào an toàn"}
 
 
+def test_cooperative_profile_shows_contact_and_what_its_products_are_certified(client, demo):
+    page = get(client, "/coops/htx-quang-hong")
+    assert 'href="tel:+84981000002"' in page and "0981 000 002" in page
+    assert 'href="mailto:quanghong@example.com"' in page
+    profile = page.split('<section class="profile">')[1].split("</section>")[0]
+    assert "OCOP 3 sao" in profile and "VietGAP" in profile and "Hữu cơ" not in profile
+
+
 def test_certification_kinds_have_their_own_filter_values(client, app):
     product = make_product(make_cooperative(), name="Chè hữu cơ")
     product.certifications = [ProductCertification(kind=CertificationKind.ORGANIC, certificate_number="HC-1")]
