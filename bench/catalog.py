@@ -175,7 +175,17 @@ def measure_throughput(app, url: str, today: date) -> dict | None:
 
 # --- the run -----------------------------------------------------------------------------
 
-def run_backend(kind: str, lines: list[str]) -> tuple[int, dict | None]:
+def detail_lines(kind: str, size: int, result: dict) -> str:
+    """p50 / p95 of each search query and list URL, uncached, at one size."""
+    def cells(group: str, quote) -> str:
+        return "; ".join(f"{quote(key)} {p50:.0f} / {p95:.0f}"
+                         for key, (p50, p95) in ((key, percentiles(samples)) for key, samples in result[group].items()))
+
+    return (f"{kind}, {size:,} products, uncached p50 / p95 ms:\n\n- search: {cells('search', lambda k: f'“{k}”')}\n"
+            f"- list pages: {cells('list', lambda k: f'`{k}`')}")
+
+
+def run_backend(kind: str, lines: list[str], details: list[str]) -> tuple[int, dict | None]:
     """Latency rows for each size into `lines`; the list page weight and throughput at the largest."""
     today = vietnam_today()
     growth = {}
@@ -202,6 +212,7 @@ def run_backend(kind: str, lines: list[str]) -> tuple[int, dict | None]:
                          f"{cached[0]:.1f} / {cached[1]:.1f} |")
             print(lines[-1], flush=True)
             if size == SIZES[-1]:
+                details.append(detail_lines(kind, size, result))
                 weight = len(app.test_client().get("/products").data)
                 throughput = measure_throughput(app, url, today)
             with app.app_context():
@@ -230,10 +241,10 @@ def main() -> None:
                "product page p50 / p95 ms | list page, cache on, p50 / p95 ms |", "|---|---|---|---|---|---|---|"]
     throughput = ["| database | page | app (gunicorn, 2 workers) | app, cache off | bare Flask+Jinja, same settings "
                   "| ratio |", "|---|---|---|---|---|---|"]
-    weights = []
+    weights, details = [], []
     print("catalog benchmark:", ", ".join(backends), flush=True)
     for kind in backends:
-        weight, measured = run_backend(kind, latency)
+        weight, measured = run_backend(kind, latency, details)
         weights.append(weight)
         if measured:
             throughput += throughput_lines(kind, measured)
@@ -249,6 +260,7 @@ def main() -> None:
         "",
         *latency,
         "",
+        *(line for detail in details for line in (detail, "")),
         f"Throughput at {SIZES[-1]:,} products: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s on the same "
         "machine (wrk and the servers share its cores).",
         "",

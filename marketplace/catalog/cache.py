@@ -80,8 +80,11 @@ _VERSION = select(CatalogVersion.__table__.c.version).where(CatalogVersion.__tab
 
 
 def current_version() -> int | None:
-    # Read on every list request: a Core statement on the session's connection, no ORM machinery.
-    return db.session.connection().execute(_VERSION).scalar()
+    """Read on every storefront request, in a round trip of its own (no transaction to begin and end):
+    a page served from the cache needs nothing else from the database. Data read afterwards is at
+    least as new as this version, so an entry can hold newer data than its version, never older."""
+    with db.engine.connect() as connection:
+        return connection.execution_options(isolation_level="AUTOCOMMIT").execute(_VERSION).scalar()
 
 
 def bump_version(bind: Engine) -> None:

@@ -50,7 +50,7 @@ class Product(db.Model):
         CheckConstraint("season_months >= 0 AND season_months < 4096", name="season_months"),
         # The product list (migration 0003): filters, facets and ranking read only this index...
         Index("ix_products_visible", "status", "cooperative_id", "category_id", "origin_province_code",
-              "sold_count", "published_at", "price", "stock_quantity"),
+              "sold_count", "published_at", "price", "stock_quantity", "id"),
         # ...and each sort order of an unfiltered list walks its own and stops after a page.
         Index("ix_products_bestselling", "status", "sold_count", "published_at", "id"),
         Index("ix_products_newest", "status", "published_at", "id"),

@@ -26,7 +26,8 @@ from ..extensions import db
 from .models import Category, Product, ProductSearchDocument
 
 FTS_TABLE = "product_fts"
-PG_DOCUMENT_INDEX = "ix_product_search_documents_document"
+PG_DOCUMENT_INDEXES = ("ix_product_search_documents_document", "ix_product_search_documents_name_document")
+PG_DOCUMENT_COLUMNS = ("document", "name_document")
 _BATCH = 500
 
 
@@ -34,9 +35,9 @@ def include_in_autogenerate(name: str | None, type_: str, parent_names: dict) ->
     """Keep the database-specific search objects (made by migration 0002) out of autogenerate."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
         return False
-    if type_ == "column" and name == "document" and parent_names.get("table_name") == "product_search_documents":
+    if type_ == "column" and name in PG_DOCUMENT_COLUMNS and parent_names.get("table_name") == "product_search_documents":
         return False
-    return not (type_ == "index" and name == PG_DOCUMENT_INDEX)
+    return not (type_ == "index" and name in PG_DOCUMENT_INDEXES)
 
 
 def document_for(product: Product) -> ProductSearchDocument:
@@ -97,10 +98,11 @@ def _fts_ids(expression: str) -> Select:
     return select(fts.c.rowid).select_from(fts).where(match)
 
 
-def _tsquery_ids(query: str) -> Select:
-    """Product ids matching a tsquery over the PostgreSQL index (the name has weight A, the rest B)."""
+def _tsquery_ids(query: str, document: str = "document") -> Select:
+    """Product ids matching a tsquery over a PostgreSQL tsvector: `document` (everything) or
+    `name_document` (the name alone), both generated columns with GIN indexes."""
     return select(ProductSearchDocument.product_id).where(
-        column("document").op("@@")(func.to_tsquery("simple", query))
+        column(document).op("@@")(func.to_tsquery("simple", query))
     )
 
 
@@ -115,14 +117,14 @@ def name_matching_ids(terms: list[str]) -> Select:
     """The products whose name holds every term as the start of a word (they rank first)."""
     if _is_sqlite():
         return _fts_ids("name : (" + " AND ".join(f'"{term}"*' for term in terms) + ")")
-    return _tsquery_ids(" & ".join(f"{term}:*A" for term in terms))
+    return _tsquery_ids(" & ".join(f"{term}:*" for term in terms), "name_document")
 
 
 def name_phrase_ids(terms: list[str]) -> Select:
     """The products whose name holds the terms one after another, the last as a word prefix."""
     if _is_sqlite():
         return _fts_ids('name : "' + " ".join(terms) + '"*')
-    return _tsquery_ids(" <-> ".join([*(f"{term}:A" for term in terms[:-1]), f"{terms[-1]}:*A"]))
+    return _tsquery_ids(" <-> ".join([*terms[:-1], f"{terms[-1]}:*"]), "name_document")
 
 
 def exact_ids(among: Select, words: list[str]) -> Select:

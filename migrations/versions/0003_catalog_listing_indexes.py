@@ -16,8 +16,9 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# With id last, PostgreSQL answers from the index alone too (SQLite keeps the rowid in every index).
 COVERING = ["status", "cooperative_id", "category_id", "origin_province_code", "sold_count", "published_at", "price",
-            "stock_quantity"]
+            "stock_quantity", "id"]
 INDEXES = {
     "ix_products_visible": COVERING,
     "ix_products_bestselling": ["status", "sold_count", "published_at", "id"],
