@@ -124,7 +124,7 @@ def _ordered(statement: Select, query: ProductQuery) -> Select:
     if query.sort == Sort.PRICE_ASC:
         return statement.order_by(Product.price, Product.id)
     if query.sort == Sort.PRICE_DESC:
-        return statement.order_by(Product.price.desc(), Product.id)
+        return statement.order_by(Product.price.desc(), Product.id.desc())
     if query.sort == Sort.NEWEST:
         return statement.order_by(*newest)
     words = terms(query.q)

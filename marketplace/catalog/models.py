@@ -42,6 +42,10 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_vi
 
 
+# The columns the product-list filters read, carried by each list index (migration 0003).
+_FILTERED = ("cooperative_id", "category_id", "origin_province_code", "price", "stock_quantity")
+
+
 class Product(db.Model):
     __tablename__ = "products"
     __table_args__ = (
@@ -52,9 +56,10 @@ class Product(db.Model):
         Index("ix_products_visible", "status", "cooperative_id", "category_id", "origin_province_code",
               "sold_count", "published_at", "price", "stock_quantity", "id"),
         # ...and each sort order of an unfiltered list walks its own and stops after a page.
-        Index("ix_products_bestselling", "status", "sold_count", "published_at", "id"),
-        Index("ix_products_newest", "status", "published_at", "id"),
-        Index("ix_products_price", "status", "price", "id"),
+        Index("ix_products_bestselling", "status", "sold_count", "published_at", "id", *_FILTERED),
+        Index("ix_products_newest", "status", "published_at", "id", *_FILTERED),
+        Index("ix_products_price", "status", "price", "id", "cooperative_id", "category_id", "origin_province_code",
+              "stock_quantity", "sold_count", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,14 +16,17 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
-# With id last, PostgreSQL answers from the index alone too (SQLite keeps the rowid in every index).
-COVERING = ["status", "cooperative_id", "category_id", "origin_province_code", "sold_count", "published_at", "price",
-            "stock_quantity", "id"]
+# Every list index carries the columns the filters read, so no filter, facet count or page ever
+# reads a table row; with id in each, PostgreSQL answers from the index alone too (SQLite keeps
+# the rowid in every index anyway).
+FILTERED = ["cooperative_id", "category_id", "origin_province_code", "price", "stock_quantity"]
 INDEXES = {
-    "ix_products_visible": COVERING,
-    "ix_products_bestselling": ["status", "sold_count", "published_at", "id"],
-    "ix_products_newest": ["status", "published_at", "id"],
-    "ix_products_price": ["status", "price", "id"],
+    "ix_products_visible": ["status", "cooperative_id", "category_id", "origin_province_code", "sold_count",
+                            "published_at", "price", "stock_quantity", "id"],
+    "ix_products_bestselling": ["status", "sold_count", "published_at", "id", *FILTERED],
+    "ix_products_newest": ["status", "published_at", "id", *FILTERED],
+    "ix_products_price": ["status", "price", "id", *(c for c in FILTERED if c != "price"), "sold_count",
+                          "published_at"],
 }
 
 
