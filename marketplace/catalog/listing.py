@@ -187,9 +187,8 @@ def _compute(query: ProductQuery, today: date, with_facets: bool) -> tuple[int, 
     if with_facets:
         total, facets = _total_and_facets(statement, today)
         return total, facets, list(db.session.scalars(page.with_only_columns(Product.id))) if total else []
-    if terms(query.q) and db.session.get_bind().dialect.name == "sqlite":
-        # Ranking visits every match anyway: count them in the same pass. (PostgreSQL's planner
-        # then sorts all visible products before filtering the matches: slower, so it counts apart.)
+    if terms(query.q):
+        # Ranking visits every match anyway: count them in the same pass.
         rows = db.session.execute(page.with_only_columns(Product.id, func.count().over())).all()
         if rows or query.page == 1:
             return (rows[0][1] if rows else 0), {}, [row[0] for row in rows]
