@@ -45,8 +45,7 @@ def product_detail(product: Product, month: int, today, locale: str) -> dict:
         "certifications": [
             {"kind": cert.kind.value, "ocop_stars": cert.ocop_stars,
              "expires_on": cert.expires_on.isoformat() if cert.expires_on else None}
-            for cert in product.certifications
-            if cert.valid_on(today)
+            for cert in product.certifications_valid_on(today)
         ],
         "published_at": product.published_at.isoformat() if product.published_at else None,
     }

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import lazyload
 
 from ..common.folding import exact_words, terms
@@ -76,7 +76,7 @@ def valid_certification(kinds, today: date):
         .where(
             ProductCertification.product_id == Product.id,
             ProductCertification.kind.in_(kinds),
-            or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today),
+            ProductCertification.valid_on(today),
         )
         .correlate(Product)
         .exists()
@@ -156,7 +156,7 @@ def _total_and_facets(statement: Select, today: date) -> tuple[int, dict[str, di
     by_cert = db.session.execute(
         statement.with_only_columns(ProductCertification.kind, func.count())
         .join_from(Product, ProductCertification, ProductCertification.product_id == Product.id)
-        .where(or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today))
+        .where(ProductCertification.valid_on(today))
         .group_by(ProductCertification.kind)
         .order_by(None)
     )

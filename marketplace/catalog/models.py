@@ -3,7 +3,8 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_type, utcnow
@@ -92,6 +93,9 @@ class Product(db.Model):
         back_populates="product", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    def certifications_valid_on(self, day: date) -> list["ProductCertification"]:
+        return [cert for cert in self.certifications if cert.valid_on(day)]
+
 
 class ProductCertification(db.Model):
     """OCOP stars, VietGAP or organic, with the certificate's number and expiry."""
@@ -114,8 +118,13 @@ class ProductCertification(db.Model):
 
     product: Mapped[Product] = relationship(back_populates="certifications")
 
+    @hybrid_method
     def valid_on(self, day: date) -> bool:
         return self.expires_on is None or self.expires_on >= day
+
+    @valid_on.expression
+    def valid_on(cls, day: date):
+        return or_(cls.expires_on.is_(None), cls.expires_on >= day)
 
 
 class ProductSearchDocument(db.Model):

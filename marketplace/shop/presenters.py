@@ -20,8 +20,7 @@ def availability(product: Product) -> StockStatus:
 
 
 def valid_certifications(product: Product) -> list:
-    today = vietnam_today()
-    return [cert for cert in product.certifications if cert.valid_on(today)]
+    return product.certifications_valid_on(vietnam_today())
 
 
 @dataclass

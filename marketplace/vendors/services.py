@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..catalog.models import CertificationKind, Product, ProductCertification, ProductStatus
 from ..common.folding import fold, terms
@@ -54,7 +54,7 @@ def cooperative_certifications(cooperative_id: int, today: date) -> list[tuple[C
         .where(
             Product.cooperative_id == cooperative_id,
             Product.status == ProductStatus.PUBLISHED,
-            or_(ProductCertification.expires_on.is_(None), ProductCertification.expires_on >= today),
+            ProductCertification.valid_on(today),
         )
         .group_by(ProductCertification.kind)
     )
