@@ -31,6 +31,11 @@ def categories_tree() -> list[CategoryNode]:
     return cache.results_cache().get_or_compute(("categories",), cache.current_version(), _load_categories_tree)
 
 
+def all_categories(tree: list[CategoryNode]) -> list[CategoryNode]:
+    """Every category of the tree, each top one followed by its sub-categories."""
+    return [node for top in tree for node in (top, *top.children)]
+
+
 def _load_categories_tree() -> list[CategoryNode]:
     def node(category: Category, children=()) -> CategoryNode:
         return CategoryNode(category.id, category.slug, category.name_vi, category.name_en, tuple(children))

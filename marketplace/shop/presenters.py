@@ -58,7 +58,7 @@ class ListingView:
         query, chips = self.query, []
         if query.q:
             chips.append(Link(f"“{query.q}”", self.url(q=None)))
-        names = {c.slug: c for top in self._categories for c in (top, *top.children)}
+        names = {c.slug: c for c in catalog.all_categories(self._categories)}
         if query.category in names:
             chips.append(Link(self.category_name(names[query.category]), self.url(category=None)))
         if query.province is not None:
