@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .api import is_api_request
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,9 @@ CSRF_MESSAGE = _l(
 )
 
 
-API_PREFIX = "/api/"
-
-
 def render_error(code: int, message=None):
     title, default_message = MESSAGES.get(code, MESSAGES[400] if code < 500 else MESSAGES[500])
-    if request.path.startswith(API_PREFIX):
+    if is_api_request(request.path):
         return jsonify({"error": {"status": code, "message": str(message or default_message)}}), code
     return render_template(
         "errors/error.html", code=code, title=title, message=message or default_message

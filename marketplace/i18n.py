@@ -9,6 +9,8 @@ from babel.dates import get_month_names
 from flask import current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 
+from .api import is_api_request
+
 LOCALE_COOKIE = "lang"
 
 # dd/mm/yyyy is how dates are written in Vietnam; English readers get an unambiguous month.
@@ -26,7 +28,7 @@ def select_locale() -> str:
     chosen = request.cookies.get(LOCALE_COOKIE) if request else None
     if chosen in languages:
         return chosen
-    if request and request.path.startswith("/api/"):
+    if request and is_api_request(request.path):
         return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 

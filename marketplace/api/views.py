@@ -15,10 +15,11 @@ from ..common.vntime import vietnam_today
 from ..i18n import current_language
 from ..page_cache import cached_page
 from ..vendors import services as vendors
+from . import API_PREFIX
 from . import representations as represent
 from .openapi import openapi_document
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint("api", __name__, url_prefix=API_PREFIX + "v1")
 
 CACHE_SECONDS = 60
 
@@ -62,7 +63,7 @@ def products():
         results = find_products(query, today)
     except UnknownFilterValue as error:
         raise BadParameter(error.field, filter_error_message(error)) from None
-    slugs = {node.id: node.slug for top in catalog.categories_tree() for node in (top, *top.children)}
+    slugs = {node.id: node.slug for node in catalog.all_categories(catalog.categories_tree())}
     return jsonify(represent.product_page(results, today.month, slugs))
 
 
