@@ -14,7 +14,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import Engine, event, select, update
 from sqlalchemy.orm import Session
 
@@ -79,10 +79,22 @@ def results_cache() -> ResultCache:
 _VERSION = select(CatalogVersion.__table__.c.version).where(CatalogVersion.__table__.c.id == 1)
 
 
+_REQUEST_VERSION = "marketplace.catalog_version"
+
+
 def current_version() -> int | None:
-    """Read on every storefront request, in a round trip of its own (no transaction to begin and end):
-    a page served from the cache needs nothing else from the database. Data read afterwards is at
-    least as new as this version, so an entry can hold newer data than its version, never older."""
+    """Read once per storefront request (page cache, list results and categories share it), in a
+    round trip of its own with no transaction to begin and end: a page served from the cache needs
+    nothing else from the database. Data read afterwards is at least as new as this version, so an
+    entry can hold newer data than its version, never older."""
+    if not has_request_context():
+        return _read_version()
+    if _REQUEST_VERSION not in request.environ:
+        request.environ[_REQUEST_VERSION] = _read_version()
+    return request.environ[_REQUEST_VERSION]
+
+
+def _read_version() -> int | None:
     with db.engine.connect() as connection:
         return connection.execution_options(isolation_level="AUTOCOMMIT").execute(_VERSION).scalar()
 
@@ -92,6 +104,8 @@ def bump_version(bind: Engine) -> None:
         connection.execute(
             update(CatalogVersion).where(CatalogVersion.id == 1).values(version=CatalogVersion.version + 1)
         )
+    if has_request_context():  # this request reads the new version from now on
+        request.environ.pop(_REQUEST_VERSION, None)
 
 
 def _changes_listing(session: Session) -> bool:
