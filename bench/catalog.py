@@ -18,13 +18,11 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -34,10 +32,10 @@ from sqlalchemy import text
 from marketplace import PROJECT_ROOT, create_app
 from marketplace.catalog.listing import ProductQuery, Sort, find_products
 from marketplace.common.vntime import vietnam_today
-from marketplace.database import create_scratch_database, drop_scratch_database
 from marketplace.extensions import db
 
 from .catalog_data import generate_catalog
+from .common import backends, percentiles, scratch_database, timed
 
 # BENCH_CATALOG_SIZES=500,2000 for a quick trial run.
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_CATALOG_SIZES", "5000,50000").split(","))
@@ -50,35 +48,6 @@ LIST_URLS = ["/products", "/products?page={middle}", "/products?category=trai-ca
              "/products?q=gao+nep&sort=price_asc", "/products?q=lang+son", "/coops/bench-htx-7"]
 WRK_SECONDS, WRK_CONNECTIONS, WRK_THREADS = 10, 16, 2
 GUNICORN = ["--workers", "2", "--worker-class", "sync", "--log-level", "warning"]
-SCRATCH_PREFIX = "coop_bench"
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered) * 1000, ordered[max(0, round(len(ordered) * 0.95) - 1)] * 1000
-
-
-def timed(call, repeats: int = REPEATS) -> list[float]:
-    call()  # warm: the first run fills caches and compiles templates
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return samples
-
-
-@contextmanager
-def scratch_database(kind: str):
-    if kind == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/catalog.db"
-        return
-    url = create_scratch_database(os.environ["TEST_DATABASE_URL"], SCRATCH_PREFIX)
-    try:
-        yield url
-    finally:
-        drop_scratch_database(url, SCRATCH_PREFIX)
 
 
 def environment(url: str, cache: bool = True) -> dict:
@@ -89,15 +58,16 @@ def environment(url: str, cache: bool = True) -> dict:
 def measure_latency(app, cached_app, today: date) -> dict:
     client = app.test_client()
     with app.app_context():
-        search = {q: timed(lambda q=q: find_products(ProductQuery(q=q), today, with_facets=False)) for q in SEARCHES}
+        search = {q: timed(lambda q=q: find_products(ProductQuery(q=q), today, with_facets=False), REPEATS)
+                  for q in SEARCHES}
         db.session.remove()
     with app.app_context():
         newest = find_products(ProductQuery(sort=Sort.NEWEST, per_page=100), today, with_facets=False)
         slugs = [p.slug for p in newest.items]
     urls = [url.format(middle=max(1, newest.total // 24 // 2)) for url in LIST_URLS]
-    pages = {url: timed(lambda url=url: expect_ok(client.get(url), url)) for url in urls}
+    pages = {url: timed(lambda url=url: expect_ok(client.get(url), url), REPEATS) for url in urls}
     cached_client = cached_app.test_client()
-    cached = {url: timed(lambda url=url: expect_ok(cached_client.get(url), url)) for url in urls}
+    cached = {url: timed(lambda url=url: expect_ok(cached_client.get(url), url), REPEATS) for url in urls}
     products = [sample for slug in slugs for sample in timed(lambda s=slug: expect_ok(client.get(f"/products/{s}"), s), 1)]
     return {"search": search, "list": pages, "cached": cached, "product": products}
 
@@ -236,14 +206,13 @@ def throughput_lines(kind: str, throughput: dict) -> list[str]:
 
 
 def main() -> None:
-    backends = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
     latency = ["| database | products | generated in | search p50 / p95 ms | list page p50 / p95 ms | "
                "product page p50 / p95 ms | list page, cache on, p50 / p95 ms |", "|---|---|---|---|---|---|---|"]
     throughput = ["| database | page | app (gunicorn, 2 workers) | app, cache off | bare Flask+Jinja, same settings "
                   "| ratio |", "|---|---|---|---|---|---|"]
     weights, details = [], []
-    print("catalog benchmark:", ", ".join(backends), flush=True)
-    for kind in backends:
+    print("catalog benchmark:", ", ".join(backends()), flush=True)
+    for kind in backends():
         weight, measured = run_backend(kind, latency, details)
         weights.append(weight)
         if measured:

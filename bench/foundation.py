@@ -7,8 +7,6 @@ a PostgreSQL server, on a scratch database made and dropped there.
 """
 from __future__ import annotations
 
-import os
-import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,27 +18,16 @@ from marketplace import create_app
 from marketplace.demo import DEMO_PASSWORD, load_demo_data
 from marketplace.extensions import db
 
-from .catalog import scratch_database
+from .common import backends, percentiles, scratch_database, timed
 
 
-def _percentiles(samples: list[float]) -> str:
-    ordered = sorted(samples)
-    p50 = statistics.median(ordered) * 1000
-    p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000
-    return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, {len(ordered) / sum(ordered):.0f} req/s (1 thread)"
-
-
-def _timed(call, n: int) -> list[float]:
-    samples = []
-    for _ in range(n):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return samples
+def _summary(samples: list[float]) -> str:
+    p50, p95 = percentiles(samples)
+    return f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, {len(samples) / sum(samples):.0f} req/s (1 thread)"
 
 
 def main() -> None:
-    for kind in ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []):
+    for kind in backends():
         with scratch_database(kind) as url:
             run(url)
 
@@ -55,14 +42,13 @@ def run(url: str) -> None:
     client = app.test_client()
     print(f"database: {url.split('://')[0]}")
 
-    home = _timed(lambda: client.get("/"), 300)
-    print(f"GET / (demo data, cached):   {_percentiles(home)}")
+    print(f"GET / (demo data, cached):   {_summary(timed(lambda: client.get('/'), 300))}")
 
     def login():
         client.post("/account/login", data={"email": "buyer@example.com", "password": DEMO_PASSWORD})
         client.post("/account/logout")
 
-    print(f"login + logout:              {_percentiles(_timed(login, 30))}")
+    print(f"login + logout:              {_summary(timed(login, 30))}")
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"

@@ -16,8 +16,8 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from marketplace import create_app
-from marketplace.database import create_scratch_database, drop_scratch_database
 from marketplace.catalog.models import CatalogVersion
+from marketplace.database import create_scratch_database, drop_scratch_database
 from marketplace.extensions import db, mailer
 
 from .factories import DEFAULT_PASSWORD, make_user

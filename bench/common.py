@@ -1,0 +1,48 @@
+"""What the benchmarks share: the databases they run on, timing and percentiles."""
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from contextlib import contextmanager
+
+from marketplace.database import create_scratch_database, drop_scratch_database
+
+SCRATCH_PREFIX = "coop_bench"
+
+
+def backends() -> list[str]:
+    """SQLite always; PostgreSQL when TEST_DATABASE_URL names a server."""
+    return ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@contextmanager
+def scratch_database(kind: str):
+    """An empty database of this kind, made here and removed afterwards."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/bench.db"
+        return
+    url = create_scratch_database(os.environ["TEST_DATABASE_URL"], SCRATCH_PREFIX)
+    try:
+        yield url
+    finally:
+        drop_scratch_database(url, SCRATCH_PREFIX)
+
+
+def timed(call, repeats: int) -> list[float]:
+    """Seconds per call for `repeats` calls, after one warm-up call (caches, compiled templates)."""
+    call()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """p50 and p95 in milliseconds."""
+    ordered = sorted(samples)
+    return statistics.median(ordered) * 1000, ordered[max(0, round(len(ordered) * 0.95) - 1)] * 1000
