@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from vietnam_provinces import Ward
 
+from marketplace.catalog.models import VALID_UNTIL
 from marketplace.catalog.search import reindex_products
 from marketplace.database import utcnow
 from marketplace.demo import load_demo_data
@@ -99,5 +100,8 @@ def generate_catalog(product_count: int, cooperative_count: int = COOPERATIVES) 
             })
     if certification_rows:
         db.session.execute(insert(ProductCertification), certification_rows)
+        # Bulk inserts skip the ORM's flush hook that keeps the products' copy of their validity.
+        db.session.execute(update(Product), [{"id": row["product_id"], VALID_UNTIL[row["kind"]]: row["expires_on"]}
+                                             for row in certification_rows])
     reindex_products()
     db.session.commit()

@@ -76,3 +76,40 @@ def test_upgrading_a_database_with_products_fills_the_new_columns():
                 db.engine.dispose()
         finally:
             dispose_database(url)
+
+
+def test_upgrading_copies_each_products_certificate_validity():
+    """Revision 0007 fills the products' copy of their certificates' validity from the certificates."""
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = new_database_url(Path(tmp))
+        app = create_app(app_config(url))
+        try:
+            with app.app_context():
+                upgrade(revision="0006")
+                with db.engine.begin() as conn:
+                    conn.execute(text(
+                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
+                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
+                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
+                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
+                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
+                    for product_id in (1, 2):
+                        conn.execute(text(
+                            "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, "
+                            "price, status, origin_ward_code, origin_province_code, season_months, stock_quantity, "
+                            "sold_count, created_at) VALUES (:id, 1, 1, :slug, 'Na', '', 'kg', 85000, 'published', "
+                            "6463, 20, 0, 0, 0, '2026-01-01 00:00:00')"), {"id": product_id, "slug": f"na-{product_id}"})
+                    conn.execute(text(
+                        "INSERT INTO product_certifications (product_id, kind, ocop_stars, certificate_number, expires_on) "
+                        "VALUES (1, 'ocop', 4, 'O-1', '2030-06-30'), (1, 'organic', NULL, 'H-1', NULL)"))
+                upgrade()
+                with db.engine.connect() as conn:
+                    rows = conn.execute(text(
+                        "SELECT id, ocop_valid_until, vietgap_valid_until, organic_valid_until FROM products ORDER BY id"))
+                    assert [tuple(str(v) if v else v for v in row) for row in rows] == [
+                        ("1", "2030-06-30", None, "9999-12-31"), ("2", None, None, None)]
+                db.engine.dispose()
+        finally:
+            dispose_database(url)

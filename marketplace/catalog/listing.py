@@ -7,14 +7,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..common.folding import exact_words, terms
 from ..extensions import db
 from ..vendors.models import Cooperative, CooperativeStatus
 from . import cache, search
-from .models import Category, CertificationKind, Product, ProductCertification, ProductStatus
+from .models import Category, CertificationKind, Product, ProductStatus
 
 PER_PAGE = 24
 MAX_PER_PAGE = 100
@@ -70,17 +70,9 @@ def visible_products() -> Select:
     return select(Product).where(Product.status == ProductStatus.PUBLISHED, Product.cooperative_id.in_(approved))
 
 
-def valid_certification(kinds, today: date):
-    return (
-        select(ProductCertification.id)
-        .where(
-            ProductCertification.product_id == Product.id,
-            ProductCertification.kind.in_(kinds),
-            ProductCertification.valid_on(today),
-        )
-        .correlate(Product)
-        .exists()
-    )
+def certified(kinds, today: date):
+    """The product holds a certificate of one of these kinds valid today."""
+    return or_(*(Product.certified(kind, today) for kind in kinds))
 
 
 def category_ids(slug: str) -> list[int]:
@@ -92,6 +84,7 @@ def category_ids(slug: str) -> list[int]:
 
 
 def _filtered(query: ProductQuery, today: date) -> Select:
+    """The visible products passing every filter but the search words."""
     statement = visible_products()
     if query.category:
         statement = statement.where(Product.category_id.in_(category_ids(query.category)))
@@ -103,64 +96,89 @@ def _filtered(query: ProductQuery, today: date) -> Select:
     if query.province is not None:
         statement = statement.where(Product.origin_province_code == query.province)
     if query.certs:
-        statement = statement.where(valid_certification(query.certs, today))
+        statement = statement.where(certified(query.certs, today))
     if query.min_price is not None:
         statement = statement.where(Product.price >= query.min_price)
     if query.max_price is not None:
         statement = statement.where(Product.price <= query.max_price)
     if query.in_stock:
         statement = statement.where(Product.stock_quantity > 0)
-    words = terms(query.q)
-    if words:
-        statement = statement.where(Product.id.in_(search.matching_ids(words)))
     return statement
 
 
-def _ordered(statement: Select, query: ProductQuery) -> Select:
-    """Relevance is how well the name matches (all words, then as typed with diacritics, then as a
-    phrase), then best sellers: cheap at any number of matches, unlike a per-row text score."""
-    newest = (Product.published_at.desc(), Product.id.desc())
-    bestselling = (Product.sold_count.desc(), *newest)
-    if query.sort == Sort.PRICE_ASC:
-        return statement.order_by(Product.price, Product.id)
-    if query.sort == Sort.PRICE_DESC:
-        return statement.order_by(Product.price.desc(), Product.id.desc())
-    if query.sort == Sort.NEWEST:
-        return statement.order_by(*newest)
+# Up to this many matches are sorted; beyond, the best-selling index gives them in order.
+SORTED_MATCHES = 5_000
+NEWEST = (Product.published_at.desc(), Product.id.desc())
+BESTSELLING = (Product.sold_count.desc(), *NEWEST)
+SORTS = {
+    Sort.PRICE_ASC: (Product.price, Product.id),
+    Sort.PRICE_DESC: (Product.price.desc(), Product.id.desc()),
+    Sort.NEWEST: NEWEST,
+    Sort.BESTSELLING: BESTSELLING,
+}
+
+
+def _page_ids(filtered: Select, query: ProductQuery, total: int) -> list[int]:
+    """The ids of the query's page, in its order, of the `total` products `filtered` and found by the words.
+
+    Relevance is how well the name matches (all words, then as typed with diacritics, then as a
+    phrase), then best sellers. Name matches are few and sorted on their own; the other matches
+    follow in best-selling order: sorted too when they are few, and when they are many (a place
+    name can match most of the catalog) read along the best-selling index, which stops after the page.
+    """
+    offset, limit = (query.page - 1) * query.per_page, query.per_page
     words = terms(query.q)
-    if query.sort == Sort.BESTSELLING or not words:
-        return statement.order_by(*bestselling)
-    exact = exact_words(query.q)
+    if offset >= total:
+        return []
+    if query.sort != Sort.RELEVANCE or not words:
+        return _ids(_found(filtered, words).order_by(*SORTS.get(query.sort, BESTSELLING)), offset, limit)
     name_ids = search.name_matching_ids(words)
-    ranking = [Product.id.in_(name_ids)]
-    if exact:
-        ranking.append(Product.id.in_(search.exact_ids(name_ids, exact)))
+    named = filtered.where(Product.id.in_(name_ids))  # a name match is a match
+    tiers = []
+    if exact := exact_words(query.q):
+        tiers.append(Product.id.in_(search.exact_ids(name_ids, exact)))
     if len(words) > 1:
-        ranking.append(Product.id.in_(search.name_phrase_ids(words)))
-    return statement.order_by(*(case((tier, 0), else_=1) for tier in ranking), *bestselling)
+        tiers.append(Product.id.in_(search.name_phrase_ids(words)))
+    page = _ids(named.order_by(*(case((tier, 0), else_=1) for tier in tiers), *BESTSELLING), offset, limit)
+    if len(page) == limit:
+        return page
+    named_count = offset + len(page) if page else _count(named)
+    if total > SORTED_MATCHES:
+        others = search.matching_not_by_name_in_bestselling_order(filtered, words)
+    else:
+        others = _found(filtered, words).where(Product.id.not_in(name_ids))
+    return page + _ids(others.order_by(*BESTSELLING), max(0, offset - named_count), limit - len(page))
+
+
+def _found(filtered: Select, words: list[str]) -> Select:
+    return filtered.where(Product.id.in_(search.matching_ids(words))) if words else filtered
+
+
+def _ids(statement: Select, offset: int, limit: int) -> list[int]:
+    return list(db.session.scalars(statement.with_only_columns(Product.id).limit(limit).offset(offset)))
+
+
+def _count(statement: Select) -> int:
+    return db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None))
 
 
 def _total_and_facets(statement: Select, today: date) -> tuple[int, dict[str, dict]]:
-    """The number of results and their counts per category, province and certification.
-
-    Categories and provinces come from one grouped pass over the results, which also gives the total.
-    """
+    """The number of results and their counts per category, province and certification,
+    from one grouped pass over the results."""
     by_category: Counter[int] = Counter()
     by_province: Counter[int] = Counter()
-    grouped = statement.with_only_columns(Product.category_id, Product.origin_province_code, func.count())
-    for category_id, province, count in db.session.execute(
+    by_cert: Counter[str] = Counter()
+    kinds = list(CertificationKind)
+    certified = [func.sum(case((Product.certified(kind, today), 1), else_=0)) for kind in kinds]
+    grouped = statement.with_only_columns(Product.category_id, Product.origin_province_code, func.count(), *certified)
+    for category_id, province, count, *cert_counts in db.session.execute(
         grouped.group_by(Product.category_id, Product.origin_province_code).order_by(None)
     ):
         by_category[category_id] += count
         by_province[province] += count
-    by_cert = db.session.execute(
-        statement.with_only_columns(ProductCertification.kind, func.count())
-        .join_from(Product, ProductCertification, ProductCertification.product_id == Product.id)
-        .where(ProductCertification.valid_on(today))
-        .group_by(ProductCertification.kind)
-        .order_by(None)
-    )
-    facets = {"category": dict(by_category), "province": dict(by_province), "cert": dict(by_cert.all())}
+        by_cert.update(dict(zip(kinds, cert_counts)))
+    facets = {"category": dict(by_category), "province": dict(by_province),
+              "cert": {kind: count for kind, count in by_cert.items() if count}}
     return by_category.total(), facets
 
 
@@ -182,15 +200,7 @@ def find_products(query: ProductQuery, today: date, with_facets: bool = True) ->
 
 
 def _compute(query: ProductQuery, today: date, with_facets: bool) -> tuple[int, dict, list[int]]:
-    statement = _filtered(query, today)
-    page = _ordered(statement, query).limit(query.per_page).offset((query.page - 1) * query.per_page)
-    if with_facets:
-        total, facets = _total_and_facets(statement, today)
-        return total, facets, list(db.session.scalars(page.with_only_columns(Product.id))) if total else []
-    if terms(query.q):
-        # Ranking visits every match anyway: count them in the same pass.
-        rows = db.session.execute(page.with_only_columns(Product.id, func.count().over())).all()
-        if rows or query.page == 1:
-            return (rows[0][1] if rows else 0), {}, [row[0] for row in rows]
-    total = db.session.scalar(statement.with_only_columns(func.count(Product.id)).order_by(None))
-    return total, {}, list(db.session.scalars(page.with_only_columns(Product.id))) if total else []
+    filtered = _filtered(query, today)
+    found = _found(filtered, terms(query.q))
+    total, facets = _total_and_facets(found, today) if with_facets else (_count(found), {})
+    return total, facets, _page_ids(filtered, query, total)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, or_
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect, or_
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..database import enum_type, utcnow
 from ..extensions import db
@@ -43,8 +43,13 @@ class Category(db.Model):
         return self.name_en if locale == "en" else self.name_vi
 
 
-# The columns the product-list filters read, carried by each list index (migration 0003).
-_FILTERED = ("cooperative_id", "category_id", "origin_province_code", "price", "stock_quantity")
+# A certificate without an expiry date, as the product's copy of its validity stores it.
+NO_EXPIRY = date(9999, 12, 31)
+# The product's copy of its certificates' validity: the expiry of its certificate of each kind.
+VALID_UNTIL = {kind: f"{kind}_valid_until" for kind in CertificationKind}
+# The columns the product-list filters read, carried by each list index (migrations 0003, 0007).
+_FILTERED = ("cooperative_id", "category_id", "origin_province_code", "price", "stock_quantity",
+             *VALID_UNTIL.values())
 
 
 class Product(db.Model):
@@ -55,12 +60,12 @@ class Product(db.Model):
         CheckConstraint("season_months >= 0 AND season_months < 4096", name="season_months"),
         # The product list (migration 0003): filters, facets and ranking read only this index...
         Index("ix_products_visible", "status", "cooperative_id", "category_id", "origin_province_code",
-              "sold_count", "published_at", "price", "stock_quantity", "id"),
+              "sold_count", "published_at", "price", "stock_quantity", *VALID_UNTIL.values(), "id"),
         # ...and each sort order of an unfiltered list walks its own and stops after a page.
         Index("ix_products_bestselling", "status", "sold_count", "published_at", "id", *_FILTERED),
         Index("ix_products_newest", "status", "published_at", "id", *_FILTERED),
-        Index("ix_products_price", "status", "price", "id", "cooperative_id", "category_id", "origin_province_code",
-              "stock_quantity", "sold_count", "published_at"),
+        Index("ix_products_price", "status", "price", "id", *(c for c in _FILTERED if c != "price"), "sold_count",
+              "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -86,6 +91,11 @@ class Product(db.Model):
     sold_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
+    # Copies of the certifications' expiry (NO_EXPIRY when none; NULL without a certificate of the
+    # kind), kept in step on every flush, so filters and facet counts never join certifications.
+    ocop_valid_until: Mapped[date | None]
+    vietgap_valid_until: Mapped[date | None]
+    organic_valid_until: Mapped[date | None]
 
     cooperative: Mapped[Cooperative] = relationship(lazy="joined")
     category: Mapped[Category] = relationship(lazy="joined")
@@ -95,6 +105,16 @@ class Product(db.Model):
 
     def certifications_valid_on(self, day: date) -> list["ProductCertification"]:
         return [cert for cert in self.certifications if cert.valid_on(day)]
+
+    @classmethod
+    def certified(cls, kind: CertificationKind, day: date):
+        """SQL: the product holds a certificate of this kind valid on the day."""
+        return getattr(cls, VALID_UNTIL[kind]) >= day
+
+    def copy_certification_validity(self, certifications: list["ProductCertification"]) -> None:
+        expiry = {cert.kind: cert.expires_on or NO_EXPIRY for cert in certifications}
+        for kind, attribute in VALID_UNTIL.items():
+            setattr(self, attribute, expiry.get(kind))
 
 
 class ProductCertification(db.Model):
@@ -152,3 +172,16 @@ class CatalogVersion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+@event.listens_for(Session, "before_flush")
+def _copy_certification_validity(session: Session, flush_context, instances) -> None:
+    """Keep each product's copy of its certificates' validity in step with them."""
+    changed = {cert.product for cert in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(cert, ProductCertification) and cert.product is not None}
+    changed.update(product for product in (*session.new, *session.dirty) if isinstance(product, Product)
+                   and inspect(product).attrs.certifications.history.has_changes())
+    for product in changed:
+        if product not in session.deleted:
+            product.copy_certification_validity(
+                [cert for cert in product.certifications if cert not in session.deleted])

@@ -106,18 +106,46 @@ def _tsquery_ids(query: str, document: str = "document") -> Select:
     )
 
 
+def _fts_all(terms: list[str]) -> str:
+    return " AND ".join(f'"{term}"*' for term in terms)
+
+
+def _tsquery_all(terms: list[str]) -> str:
+    return " & ".join(f"{term}:*" for term in terms)
+
+
 def matching_ids(terms: list[str]) -> Select:
     """The products whose document holds every term as the start of a word."""
     if _is_sqlite():
-        return _fts_ids(" AND ".join(f'"{term}"*' for term in terms))
-    return _tsquery_ids(" & ".join(f"{term}:*" for term in terms))
+        return _fts_ids(_fts_all(terms))
+    return _tsquery_ids(_tsquery_all(terms))
 
 
 def name_matching_ids(terms: list[str]) -> Select:
     """The products whose name holds every term as the start of a word (they rank first)."""
     if _is_sqlite():
-        return _fts_ids("name : (" + " AND ".join(f'"{term}"*' for term in terms) + ")")
-    return _tsquery_ids(" & ".join(f"{term}:*" for term in terms), "name_document")
+        return _fts_ids(f"name : ({_fts_all(terms)})")
+    return _tsquery_ids(_tsquery_all(terms), "name_document")
+
+
+def matching_not_by_name_in_bestselling_order(products: Select, terms: list[str]) -> Select:
+    """Of `products`, those matching every term but not by their name, asked so that the database
+    reads them along the best-selling index and stops after a page (for matches too many to sort).
+
+    SQLite is told the index; PostgreSQL checks each product's own document as it walks, which
+    beats collecting every match first (measured at 45,000 matches: 3 ms against 56 ms)."""
+    if _is_sqlite():
+        matching = products.where(Product.id.in_(matching_ids(terms)), Product.id.not_in(name_matching_ids(terms)))
+        return matching.with_hint(Product, "INDEXED BY ix_products_bestselling", "sqlite")
+    query = func.to_tsquery("simple", _tsquery_all(terms))
+    checked = (
+        select(column("document").op("@@")(query) & ~column("name_document").op("@@")(query))
+        .select_from(ProductSearchDocument)
+        .where(ProductSearchDocument.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+    return products.where(checked)
 
 
 def name_phrase_ids(terms: list[str]) -> Select:

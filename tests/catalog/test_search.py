@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 
+from marketplace.catalog import listing
 from marketplace.catalog.listing import ProductQuery, find_products
 from marketplace.catalog.search import reindex_products
 from marketplace.demo import load_demo_data
@@ -46,6 +47,20 @@ def test_search_cases(demo, q, first, absent):
     names = _names(q)
     assert set(names[:len(first)]) == set(first), names
     assert not set(absent) & set(names), names
+
+
+@pytest.mark.parametrize("q", ["lang son", "Lạng Sơn", "son", "lang"])
+def test_many_matches_come_in_the_same_order_read_along_the_index(demo, monkeypatch, q):
+    """Past SORTED_MATCHES the matches not found by name are read along the best-selling index
+    instead of sorted: every page must be the same either way."""
+    def pages(per_page=4):
+        found = find_products(ProductQuery(q=q, per_page=per_page), TODAY)
+        return [[p.name for p in find_products(ProductQuery(q=q, page=n, per_page=per_page), TODAY).items]
+                for n in range(1, found.pages + 2)]
+
+    sorted_pages = pages()
+    monkeypatch.setattr(listing, "SORTED_MATCHES", 0)
+    assert pages() == sorted_pages and sum(map(len, sorted_pages)) > 4 and sorted_pages[-1] == []
 
 
 def test_every_word_must_match(demo):

@@ -1,5 +1,6 @@
 """The storefront pages through the real stack: filters, sorting, facets, paging, visibility."""
 import re
+from datetime import date
 
 import pytest
 
@@ -202,6 +203,41 @@ def test_certification_kinds_have_their_own_filter_values(client, app):
     product.certifications = [ProductCertification(kind=CertificationKind.ORGANIC, certificate_number="HC-1")]
     db.session.commit()
     assert names(get(client, "/products?cert=organic")) == ["Chè hữu cơ"]
+
+
+def test_certification_filter_and_counts_follow_every_certificate_change(client, app):
+    """The list reads each product's copy of its certificates' validity: every change must reach it."""
+    product = make_product(make_cooperative(), name="Mật ong bạc hà")
+    make_product(make_cooperative(), name="Mật ong thường")
+    certificate = ProductCertification(kind=CertificationKind.VIETGAP, certificate_number="VG-1",
+                                       expires_on=date(2030, 1, 1))
+    product.certifications.append(certificate)
+    db.session.commit()
+
+    def listed(cert: str) -> list[str]:
+        return names(get(client, f"/products?cert={cert}"))
+
+    assert listed("vietgap") == ["Mật ong bạc hà"] and listed("organic") == []
+    certificate.expires_on = date(2020, 1, 1)  # expired
+    db.session.commit()
+    assert listed("vietgap") == []
+    certificate.expires_on = None  # no expiry
+    db.session.commit()
+    assert listed("vietgap") == ["Mật ong bạc hà"]
+    facets = get(client, "/products").split('class="facets"')[1].split("</aside>")[0]
+    assert "cert=vietgap" in facets and "cert=organic" not in facets
+    certificate.kind = CertificationKind.ORGANIC
+    db.session.commit()
+    assert listed("vietgap") == [] and listed("organic") == ["Mật ong bạc hà"]
+    product.certifications.remove(certificate)
+    db.session.commit()
+    assert listed("organic") == []
+    product.certifications.append(ProductCertification(kind=CertificationKind.OCOP, ocop_stars=4))
+    db.session.commit()
+    assert listed("ocop") == ["Mật ong bạc hà"]
+    db.session.delete(product.certifications[0])
+    db.session.commit()
+    assert listed("ocop") == []
 
 
 def test_sitemap_lists_only_visible_pages(client, demo):
