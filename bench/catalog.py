@@ -32,6 +32,7 @@ from sqlalchemy import text
 from marketplace import PROJECT_ROOT, create_app
 from marketplace.catalog.listing import ProductQuery, Sort, find_products
 from marketplace.common.vntime import vietnam_today
+from marketplace.database import refresh_planner_statistics
 from marketplace.extensions import db
 
 from .catalog_data import generate_catalog
@@ -171,6 +172,8 @@ def run_backend(kind: str, lines: list[str], details: list[str]) -> tuple[int, d
                 if kind == "postgresql":  # what autovacuum does after a bulk load: statistics, visibility map
                     with db.engine.connect() as conn:
                         conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+                else:  # what `flask reindex-search` does after an import
+                    refresh_planner_statistics(db.engine)
                 db.session.remove()
             result = measure_latency(app, cached_app, today)
             search, pages, cached = summary(result["search"]), summary(result["list"]), summary(result["cached"])

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from .accounts import services as accounts
 from .accounts.models import User
 from .accounts.passwords import password_weakness
+from .database import refresh_planner_statistics
 from .extensions import db
 from .transaction import write_transaction
 
@@ -78,6 +79,7 @@ def reindex_search(missing_only: bool) -> None:
         return reindex_products(products_missing_documents() if missing_only else None)
 
     click.echo(f"Search documents rebuilt for {rebuild()} products.")
+    refresh_planner_statistics(db.engine)
 
 
 def register_commands(app) -> None:

