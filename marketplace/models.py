@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from .accounts.models import PasswordResetToken, User
+from .audit.models import AuditEntry
 from .catalog.models import (
     Category,
     CertificationKind,
@@ -16,6 +17,7 @@ from .extensions import db
 from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
 
 __all__ = [
+    "AuditEntry",
     "Category",
     "CertificationKind",
     "Cooperative",

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..audit import services as audit
 from ..database import utcnow
 from ..extensions import db
 from ..transaction import write_transaction
@@ -45,6 +46,17 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
+def _audit(action: str, user: User | None, email: str = "") -> None:
+    """Record an account event of `user` (None: no account has the email typed, kept as the label)."""
+    membership = user.membership if user is not None else None
+    audit.record(
+        action,
+        actor=user,
+        actor_label=normalize_email(email),
+        cooperative=membership.cooperative_id if membership is not None else None,
+    )
+
+
 @write_transaction
 def register_user(*, full_name: str, email: str, phone: str, password: str) -> User:
     """Create a buyer account. Raises EmailTaken, also when two requests race for one address."""
@@ -59,6 +71,7 @@ def register_user(*, full_name: str, email: str, phone: str, password: str) -> U
         db.session.flush()
     except IntegrityError as exc:
         raise EmailTaken(email) from exc
+    _audit("account.registered", user)
     return user
 
 
@@ -74,6 +87,18 @@ def authenticate(email: str, password: str) -> User | None:
 @write_transaction
 def record_login(user: User) -> None:
     user.last_login_at = utcnow()
+    _audit("account.login", user)
+
+
+@write_transaction
+def record_failed_login(email: str) -> None:
+    """Record a refused login with the email typed (never the password), for a known account or not."""
+    _audit("account.login_failed", find_user_by_email(email), email)
+
+
+@write_transaction
+def record_logout(user: User) -> None:
+    _audit("account.logout", user)
 
 
 def _set_password(user: User, password: str) -> None:
@@ -87,6 +112,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password):
         raise WrongPassword()
     _set_password(user, new_password)
+    _audit("account.password_changed", user)
 
 
 @write_transaction
@@ -94,8 +120,10 @@ def create_password_reset(email: str, max_age: timedelta) -> tuple[User, str] | 
     """A single-use reset token for the account with this email, or None if there is none.
 
     Only a hash of the token is stored: a leaked database does not leak working links.
+    The request is recorded in the audit log, also for an unknown email.
     """
     user = find_user_by_email(email)
+    _audit("account.password_reset_requested", user, email)
     if user is None:
         return None
     token = secrets.token_urlsafe(32)
@@ -146,6 +174,7 @@ def reset_password(token: str, new_password: str) -> User:
     )
     user = db.session.get(User, spent)
     _set_password(user, new_password)
+    _audit("account.password_reset", user)
     return user
 
 

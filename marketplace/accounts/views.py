@@ -88,6 +88,7 @@ def login():
             _start_session(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(safe_next(form.next.data, url_for("shop.home")))
+        services.record_failed_login(form.email.data)
         error = _("Wrong email or password.")
     return _render_form("accounts/login.html", form, error=error)
 
@@ -95,6 +96,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @public
 def logout():
+    if current_user.is_authenticated:
+        services.record_logout(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(_("You are logged out."), "info")

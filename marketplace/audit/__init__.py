@@ -1,0 +1,1 @@
+"""The audit log: security-relevant events across the app, append-only."""
