@@ -67,9 +67,10 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
     from .shop.views import bp as shop_bp
+    from .vendors.views import applying as applications_bp
     from .vendors.views import bp as vendors_bp
 
-    for blueprint in (shop_bp, accounts_bp, vendors_bp, admin_bp, audit_bp, api_bp):
+    for blueprint in (shop_bp, accounts_bp, applications_bp, vendors_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

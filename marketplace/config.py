@@ -93,6 +93,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=14),
         "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Uploaded documents, outside static/: served only through access-checked views
+        "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "WTF_CSRF_TIME_LIMIT": None,
         # Language and time
         "BABEL_DEFAULT_LOCALE": "vi",

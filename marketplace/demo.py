@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -18,7 +19,17 @@ from .catalog.search import products_missing_documents, reindex_products
 from .database import utcnow
 from .extensions import db
 from .transaction import write_transaction
-from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
+from .vendors import documents
+from .vendors.models import (
+    ApplicationDocument,
+    ApplicationStatus,
+    Cooperative,
+    CooperativeApplication,
+    CooperativeMember,
+    CooperativeStatus,
+    DocumentKind,
+    MemberRole,
+)
 
 DEMO_PASSWORD = "demo12345"
 LANG_SON = 20  # province code
@@ -29,7 +40,21 @@ USERS = [
     ("chilang@example.com", "Hoàng Văn Thắng", "+84912000002", False),
     ("quanghong@example.com", "Lý Thị Hồng", "+84912000003", False),
     ("buyer@example.com", "Nguyễn Thị Mai", "+84912000004", False),
+    ("applicant@example.com", "Phạm Văn Đức", "+84912000005", False),
 ]
+
+# A cooperative application waiting for the admins, with its registration certificate.
+APPLICATION = {
+    "legal_name": "Hợp tác xã Nông nghiệp Hữu Lũng", "display_name": "HTX Hữu Lũng",
+    "tax_code": "4907654322", "registration_number": "14G8000456", "registration_date": date(2021, 3, 15),
+    "registration_authority": "Phòng Tài chính - Kế hoạch huyện Hữu Lũng", "province_code": LANG_SON,
+    "ward_code": 6463, "street_address": "Thôn Đồng Tiến", "representative_name": "Phạm Văn Đức",
+    "representative_title": "Giám đốc", "phone": "+84912000005", "email": "applicant@example.com",
+    "bank_bin": "970405", "bank_account_number": "8888000111222", "bank_account_holder": "HTX NN HUU LUNG",
+    "founded_year": 2021, "member_count": 12, "main_products": "Na, cam, bưởi",
+    "description": "Hợp tác xã trồng cây ăn quả trên đất đồi.",
+}
+DEMO_CERTIFICATE = b"%PDF-1.4\n% Demo: Giay chung nhan dang ky HTX\ntrailer<<>>\n%%EOF\n"
 
 CATEGORIES = [
     # slug, Vietnamese, English, parent slug
@@ -220,7 +245,7 @@ def _get_or_create(model, lookup: dict, values: dict, created: dict[str, int], l
 @write_transaction
 def load_demo_data() -> dict[str, int]:
     """Create what is missing of the demo; returns how many rows of each kind were added."""
-    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0}
+    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0, "applications": 0}
     password_hash = None
     users = {}
     for email, full_name, phone, is_admin in USERS:
@@ -293,4 +318,21 @@ def load_demo_data() -> dict[str, int]:
             ]
     db.session.flush()
     reindex_products(products_missing_documents())
+    _demo_application(users["applicant@example.com"], created)
     return created
+
+
+def _demo_application(applicant: User, created: dict[str, int]) -> None:
+    if db.session.scalar(select(CooperativeApplication).filter_by(applicant_id=applicant.id)) is not None:
+        return
+    stored_name = documents.new_stored_name("pdf")
+    application = CooperativeApplication(
+        applicant_id=applicant.id, status=ApplicationStatus.SUBMITTED, submitted_at=utcnow(), **APPLICATION,
+        documents=[ApplicationDocument(kind=DocumentKind.REGISTRATION, original_name="giay-chung-nhan-dang-ky.pdf",
+                                       stored_name=stored_name, content_type="application/pdf",
+                                       size=len(DEMO_CERTIFICATE))],
+    )
+    db.session.add(application)
+    db.session.flush()
+    documents.save(current_app.config["UPLOAD_FOLDER"], stored_name, DEMO_CERTIFICATE)
+    created["applications"] = 1

@@ -66,6 +66,7 @@ def month_name(month: int) -> str:
 
 
 def register_template_helpers(app) -> None:
+    from .common.banks import bank_name
     from .common.phone import display_mobile
     from .common.places import province_name, ward_name
     from .labels import label
@@ -75,6 +76,7 @@ def register_template_helpers(app) -> None:
     app.add_template_global(label)
     app.add_template_global(ward_name)
     app.add_template_global(province_name)
+    app.add_template_global(bank_name)
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(month_name, "month_name")

@@ -10,13 +10,21 @@ from .catalog.availability import StockStatus
 from .catalog.listing import Sort
 from .catalog.models import CertificationKind, ProductStatus
 from .i18n import current_language
-from .vendors.models import CooperativeStatus, MemberRole
+from .vendors.models import ApplicationStatus, CooperativeStatus, DocumentKind, MemberRole
 
 LABELS: dict[enum.Enum, object] = {
     CooperativeStatus.PENDING: _l("Waiting for approval"),
     CooperativeStatus.APPROVED: _l("Approved"),
     CooperativeStatus.SUSPENDED: _l("Suspended"),
     CooperativeStatus.REJECTED: _l("Rejected"),
+    ApplicationStatus.DRAFT: _l("Draft"),
+    ApplicationStatus.SUBMITTED: _l("Submitted, waiting for review"),
+    ApplicationStatus.CHANGES_REQUESTED: _l("Changes requested"),
+    ApplicationStatus.APPROVED: _l("Approved"),
+    ApplicationStatus.REJECTED: _l("Rejected"),
+    DocumentKind.REGISTRATION: _l("Registration certificate"),
+    DocumentKind.CERTIFICATION: _l("Certification"),
+    DocumentKind.OTHER: _l("Other document"),
     MemberRole.OWNER: _l("Owner"),
     MemberRole.STAFF: _l("Staff"),
     ProductStatus.DRAFT: _l("Draft"),

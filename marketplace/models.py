@@ -14,9 +14,22 @@ from .catalog.models import (
     ProductStatus,
 )
 from .extensions import db
-from .vendors.models import Cooperative, CooperativeMember, CooperativeStatus, MemberRole
+from .vendors.models import (
+    ApplicationDocument,
+    ApplicationStatus,
+    Cooperative,
+    CooperativeApplication,
+    CooperativeMember,
+    CooperativeStatus,
+    DocumentKind,
+    MemberRole,
+)
 
 __all__ = [
+    "ApplicationDocument",
+    "ApplicationStatus",
+    "CooperativeApplication",
+    "DocumentKind",
     "AuditEntry",
     "Category",
     "CertificationKind",

@@ -78,6 +78,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "DATABASE_URL": database_url,
         "MAIL_BACKEND": "memory",
         "SITE_URL": "http://localhost",
+        "UPLOAD_FOLDER": str(Path(tempfile.gettempdir()) / "coop-test-uploads"),
     }
     return {"ENVIRON": environ, "TESTING": True, "WTF_CSRF_ENABLED": False, **overrides}
 

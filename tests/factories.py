@@ -73,3 +73,14 @@ def make_product(cooperative: Cooperative, *, name: str = "Na Chi Lăng", price:
     db.session.add(product)
     db.session.commit()
     return product
+
+
+def valid_tax_code(n: int) -> str:
+    """A tax code with a correct check digit, different for each n."""
+    from marketplace.common.taxcode import check_digit
+
+    for first_nine in (f"48{(n * 7 + k) % 10_000_000:07d}" for k in range(20)):
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return first_nine + str(digit)
+    raise AssertionError("no valid tax code found")

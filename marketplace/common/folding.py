@@ -39,3 +39,8 @@ def exact_words(query: str) -> list[str]:
     """The query's words lower-cased with their diacritics, when it has any; else []."""
     words = re.findall(r"\w+", (query or "")[:1000].lower())
     return words[:MAX_TERMS] if any(fold(w) != w for w in words) else []
+
+
+def slug(text: str) -> str:
+    """A URL slug: "HTX Na Chi Lăng" -> "htx-na-chi-lang"."""
+    return fold(text).replace(" ", "-")

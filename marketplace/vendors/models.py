@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import enum_type, utcnow
@@ -45,6 +45,18 @@ class Cooperative(db.Model):
     # Shown to buyers on the cooperative's page; the phone normalized to +84…
     contact_phone: Mapped[str] = mapped_column(String(16), default="")
     contact_email: Mapped[str] = mapped_column(String(255), default="")
+    # From the approved application: the legal record and where payouts go.
+    registration_number: Mapped[str] = mapped_column(String(40), default="")
+    registration_date: Mapped[date | None]
+    registration_authority: Mapped[str] = mapped_column(String(200), default="")
+    representative_name: Mapped[str] = mapped_column(String(120), default="")
+    representative_title: Mapped[str] = mapped_column(String(120), default="")
+    main_products: Mapped[str] = mapped_column(String(300), default="")
+    bank_bin: Mapped[str] = mapped_column(String(6), default="")
+    bank_account_number: Mapped[str] = mapped_column(String(19), default="")
+    bank_account_holder: Mapped[str] = mapped_column(String(120), default="")
+    # Why it was last suspended or reinstated (the audit log keeps the whole history).
+    status_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     members: Mapped[list["CooperativeMember"]] = relationship(back_populates="cooperative")
@@ -69,3 +81,106 @@ class CooperativeMember(db.Model):
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="members", lazy="joined")
     user: Mapped["User"] = relationship(back_populates="membership")  # noqa: F821
+
+
+class ApplicationStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+OPEN_APPLICATION = (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.CHANGES_REQUESTED)
+EDITABLE_APPLICATION = (ApplicationStatus.DRAFT, ApplicationStatus.CHANGES_REQUESTED)
+
+
+def _unique_while_open(extra: str = "") -> dict:
+    """Index options limiting a unique index to open applications (a partial index on both databases)."""
+    condition = text(f"status IN ({', '.join(repr(s.value) for s in OPEN_APPLICATION)}){extra}")
+    return {"unique": True, "sqlite_where": condition, "postgresql_where": condition}
+
+
+class CooperativeApplication(db.Model):
+    """A user's request to sell as a cooperative; approving it creates the Cooperative.
+
+    A draft may be incomplete; submitting checks every field (vendors.forms). One open
+    application per user and per tax code, enforced by partial unique indexes.
+    """
+
+    __tablename__ = "cooperative_applications"
+    __table_args__ = (
+        Index("uq_cooperative_applications_open_per_applicant", "applicant_id", **_unique_while_open()),
+        # A draft may have no tax code yet.
+        Index("uq_cooperative_applications_open_per_tax_code", "tax_code", **_unique_while_open(" AND tax_code <> ''")),
+        CheckConstraint("member_count IS NULL OR member_count >= 0", name="member_count"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_type(ApplicationStatus), default=ApplicationStatus.DRAFT, index=True
+    )
+    legal_name: Mapped[str] = mapped_column(String(255), default="")
+    display_name: Mapped[str] = mapped_column(String(120), default="")
+    tax_code: Mapped[str] = mapped_column(String(14), default="", index=True)
+    registration_number: Mapped[str] = mapped_column(String(40), default="")
+    registration_date: Mapped[date | None]
+    registration_authority: Mapped[str] = mapped_column(String(200), default="")
+    province_code: Mapped[int | None]
+    ward_code: Mapped[int | None]
+    street_address: Mapped[str] = mapped_column(String(255), default="")
+    representative_name: Mapped[str] = mapped_column(String(120), default="")
+    representative_title: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(16), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    bank_bin: Mapped[str] = mapped_column(String(6), default="")
+    bank_account_number: Mapped[str] = mapped_column(String(19), default="")
+    bank_account_holder: Mapped[str] = mapped_column(String(120), default="")
+    founded_year: Mapped[int | None]
+    member_count: Mapped[int | None]
+    main_products: Mapped[str] = mapped_column(String(300), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # The admin's last comment: what to change, or why it was rejected.
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cooperative_id: Mapped[int | None] = mapped_column(ForeignKey("cooperatives.id", ondelete="SET NULL"))
+
+    applicant: Mapped["User"] = relationship(foreign_keys=[applicant_id])  # noqa: F821
+    cooperative: Mapped[Cooperative | None] = relationship()
+    documents: Mapped[list["ApplicationDocument"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="ApplicationDocument.id"
+    )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_APPLICATION
+
+
+class DocumentKind(enum.StrEnum):
+    REGISTRATION = "registration"
+    CERTIFICATION = "certification"
+    OTHER = "other"
+
+
+class ApplicationDocument(db.Model):
+    """An uploaded PDF, JPEG or PNG, stored under a random name outside static/ (vendors.documents)."""
+
+    __tablename__ = "application_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperative_applications.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[DocumentKind] = mapped_column(enum_type(DocumentKind))
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[CooperativeApplication] = relationship(back_populates="documents")

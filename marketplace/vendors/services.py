@@ -86,14 +86,6 @@ def cooperative_counts_by_status() -> dict[CooperativeStatus, int]:
     return counts
 
 
-def cooperatives_with_status(status: CooperativeStatus) -> list[Cooperative]:
-    return list(
-        db.session.scalars(
-            select(Cooperative).where(Cooperative.status == status).order_by(Cooperative.created_at)
-        )
-    )
-
-
 def provinces_with_cooperatives() -> list[int]:
     return list(
         db.session.scalars(

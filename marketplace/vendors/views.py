@@ -1,12 +1,20 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.guards import cooperative_required
-from . import services
+from ..accounts.guards import cooperative_required, login_required
+from . import applications, documents, emails, services
+from .applications import ApplicationRefused
+from .forms import ApplicationForm, DocumentForm
+from .messages import refusal_message
+from .models import DocumentKind
 
 bp = Blueprint("vendors", __name__, url_prefix="/vendor")
+applying = Blueprint("applications", __name__, url_prefix="/vendors")
+
+INVALID_FORM = 422
 
 
 @bp.route("")
@@ -19,3 +27,83 @@ def dashboard():
         cooperative=membership.cooperative,
         product_counts=services.product_counts_by_status(membership.cooperative_id),
     )
+
+
+def _apply_page(form: ApplicationForm, document_form: DocumentForm | None = None, status: int = 200):
+    application = applications.current_application(current_user)
+    return render_template(
+        "vendors/apply.html", form=form, document_form=document_form or DocumentForm(), application=application,
+    ), status
+
+
+@applying.route("/apply", methods=["GET", "POST"])
+@login_required
+def apply():
+    if current_user.membership is not None:
+        return redirect(url_for("vendors.dashboard"))
+    application = applications.current_application(current_user)
+    form = ApplicationForm(obj=application if request.method == "GET" else None)
+    if not form.is_submitted():
+        return _apply_page(form)
+    submit = "submit" in request.form
+    if not (form.validate_for_submission() if submit else form.validate()):
+        return _apply_page(form, status=INVALID_FORM)
+    try:
+        saved = applications.save_application(current_user, form.values(), submit=submit)
+    except ApplicationRefused as refused:
+        message = refusal_message(refused.reason)
+        if refused.field:
+            form[refused.field].errors = [message]
+        else:
+            flash(message, "error")
+        return _apply_page(form, status=INVALID_FORM)
+    if submit:
+        emails.send_application_received(saved)
+        flash(_("Your application is submitted. We will email you when it has been reviewed."), "success")
+    else:
+        flash(_("Draft saved."), "success")
+    return redirect(url_for(".apply"))
+
+
+@applying.route("/apply/documents", methods=["POST"])
+@login_required
+def upload_document():
+    document_form = DocumentForm()
+    if document_form.validate_on_submit():
+        data = document_form.file.data.read(documents.MAX_DOCUMENT_BYTES + 1)
+        try:
+            applications.add_document(current_user, DocumentKind(document_form.kind.data),
+                                      document_form.file.data.filename, data, current_app.config["UPLOAD_FOLDER"])
+        except ApplicationRefused as refused:
+            document_form.file.errors = [refusal_message(refused.reason)]
+        else:
+            flash(_("Document added."), "success")
+            return redirect(url_for(".apply"))
+    application = applications.current_application(current_user)
+    return _apply_page(ApplicationForm(obj=application), document_form, INVALID_FORM)
+
+
+@applying.route("/apply/documents/<int:document_id>/delete", methods=["POST"])
+@login_required
+def delete_document(document_id: int):
+    try:
+        applications.remove_document(current_user, document_id, current_app.config["UPLOAD_FOLDER"])
+    except LookupError:
+        abort(404)
+    except ApplicationRefused as refused:
+        flash(refusal_message(refused.reason), "error")
+    else:
+        flash(_("Document removed."), "success")
+    return redirect(url_for(".apply"))
+
+
+@applying.route("/documents/<int:document_id>")
+@login_required
+def document(document_id: int):
+    found = applications.document_for(current_user, document_id)
+    if found is None:
+        abort(404)
+    response = send_file(documents.path_of(current_app.config["UPLOAD_FOLDER"], found.stored_name),
+                         mimetype=found.content_type, download_name=found.original_name)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

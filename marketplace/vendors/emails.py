@@ -1,0 +1,34 @@
+"""Emails to applicants, always in Vietnamese (the applicant's language, whoever triggers them)."""
+from __future__ import annotations
+
+from flask import render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import mailer
+from .models import ApplicationStatus
+
+SUBJECTS = {
+    ApplicationStatus.SUBMITTED: _l("Chợ HTX: we received your cooperative application"),
+    ApplicationStatus.APPROVED: _l("Chợ HTX: your cooperative is approved"),
+    ApplicationStatus.REJECTED: _l("Chợ HTX: your cooperative application was not approved"),
+    ApplicationStatus.CHANGES_REQUESTED: _l("Chợ HTX: please complete your cooperative application"),
+}
+
+
+def _send(application, template: str) -> None:
+    with force_locale("vi"):
+        mailer.send(
+            to=application.applicant.email,
+            subject=str(SUBJECTS[application.status]),
+            body=render_template(f"email/{template}.txt", application=application,
+                                 link=url_for("applications.apply", _external=True)),
+        )
+
+
+def send_application_received(application) -> None:
+    _send(application, "application_received")
+
+
+def send_application_decision(application) -> None:
+    _send(application, f"application_{application.status.value}")

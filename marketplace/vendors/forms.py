@@ -1,0 +1,145 @@
+"""Forms of the cooperative application and of the admins' decisions on it."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..common.banks import BANKS
+from ..common.phone import normalize_mobile
+from ..common.places import province_choices, ward_in_province, ward_choices
+from ..common.taxcode import is_valid_tax_code
+from ..common.vntime import vietnam_today
+from .models import DocumentKind
+
+REQUIRED = _l("Please fill in this field.")
+DEFAULT_PROVINCE = 20  # Lạng Sơn, where the marketplace starts
+FIRST_FOUNDING_YEAR = 1945
+# Fields a submitted application must have; a draft may leave them empty.
+REQUIRED_TO_SUBMIT = (
+    "legal_name", "display_name", "tax_code", "registration_number", "registration_date",
+    "registration_authority", "province_code", "ward_code", "street_address", "representative_name",
+    "representative_title", "phone", "email", "bank_bin", "bank_account_number", "bank_account_holder",
+    "founded_year", "member_count", "main_products", "description",
+)
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(label, max_length: int, **kwargs) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length)], filters=[_stripped], **kwargs)
+
+
+def _coerce_code(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ApplicationForm(FlaskForm):
+    legal_name = _text(_l("Legal name"), 255, description=_l("As on the registration certificate."))
+    display_name = _text(_l("Short name shown to buyers"), 120, description=_l("For example: HTX Na Chi Lăng."))
+    tax_code = _text(_l("Tax code (MST)"), 14, description=_l("10 digits, or 10 digits, a dash and 3 digits for a branch."),
+                     render_kw={"inputmode": "numeric"})
+    registration_number = _text(_l("Registration certificate number"), 40)
+    registration_date = DateField(_l("Date of issue"), validators=[Optional()])
+    registration_authority = _text(_l("Issued by"), 200)
+    province_code = SelectField(_l("Province"), coerce=_coerce_code, validate_choice=False)
+    ward_code = SelectField(_l("Commune or ward"), coerce=_coerce_code, validate_choice=False)
+    street_address = _text(_l("Street address"), 255)
+    representative_name = _text(_l("Legal representative"), 120)
+    representative_title = _text(_l("Representative's title"), 120, description=_l("For example: Giám đốc."))
+    phone = _text(_l("Phone"), 20, render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    email = EmailField(_l("Email"), validators=[Optional(), Length(max=254), Email(
+        message=_l("Enter a valid email address, for example ten@example.com."))], filters=[_stripped])
+    bank_bin = SelectField(_l("Bank"), choices=[("", "—")] + list(BANKS.items()), validate_choice=False)
+    bank_account_number = _text(_l("Account number"), 19, render_kw={"inputmode": "numeric"})
+    bank_account_holder = _text(_l("Account holder"), 120, description=_l("The cooperative's name as the bank has it."))
+    founded_year = IntegerField(_l("Founding year"), validators=[Optional()])
+    member_count = IntegerField(_l("Number of members"), validators=[Optional(), NumberRange(
+        min=1, max=100_000, message=_l("Enter a number of members from 1."))])
+    main_products = _text(_l("Main products"), 300)
+    description = TextAreaField(_l("Story"), validators=[Optional(), Length(max=5000)], filters=[_stripped])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province_code.choices = [("", "—")] + province_choices()
+        self.ward_code.choices = [("", "—")] + ward_choices(self.province_code.data or DEFAULT_PROVINCE)
+        if self.province_code.data is None and not self.is_submitted():
+            self.province_code.data = DEFAULT_PROVINCE
+
+    def validate_founded_year(self, field) -> None:
+        if field.data is not None and not FIRST_FOUNDING_YEAR <= field.data <= vietnam_today().year:
+            raise ValidationError(_l("Enter a year between %(first)d and this year.", first=FIRST_FOUNDING_YEAR))
+
+    def validate_tax_code(self, field) -> None:
+        if field.data and not is_valid_tax_code(field.data):
+            raise ValidationError(_l("This is not a valid tax code: check its 10 digits (and the 3-digit branch)."))
+
+    def validate_registration_date(self, field) -> None:
+        if field.data and field.data > vietnam_today():
+            raise ValidationError(_l("The date of issue cannot be in the future."))
+
+    def validate_province_code(self, field) -> None:
+        if field.data is not None and field.data not in dict(province_choices()):
+            raise ValidationError(_l("Choose a province from the list."))
+
+    def validate_ward_code(self, field) -> None:
+        if field.data is not None and not ward_in_province(field.data, self.province_code.data or 0):
+            raise ValidationError(_l("Choose a commune or ward of the chosen province."))
+
+    def validate_phone(self, field) -> None:
+        if field.data:
+            normalized = normalize_mobile(field.data)
+            if normalized is None:
+                raise ValidationError(_l("Enter a Vietnamese mobile number: 10 digits starting with 0, or +84."))
+            field.data = normalized
+
+    def validate_bank_bin(self, field) -> None:
+        if field.data and field.data not in BANKS:
+            raise ValidationError(_l("Choose a bank from the list."))
+
+    def validate_bank_account_number(self, field) -> None:
+        if field.data and not (field.data.isascii() and field.data.isdigit() and 6 <= len(field.data) <= 19):
+            raise ValidationError(_l("An account number has 6 to 19 digits, and digits only."))
+
+    def validate_for_submission(self) -> bool:
+        """Validate, and also require every field: what submitting asks beyond saving a draft."""
+        valid = self.validate()
+        for name in REQUIRED_TO_SUBMIT:
+            field = self[name]
+            if field.data in (None, "") and not field.errors:
+                field.errors = [*field.errors, REQUIRED]
+                valid = False
+        return valid
+
+    def values(self) -> dict:
+        return {name: self[name].data for name in REQUIRED_TO_SUBMIT}
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(_l("Document"), choices=[
+        (DocumentKind.REGISTRATION.value, _l("Registration certificate")),
+        (DocumentKind.CERTIFICATION.value, _l("Certification (OCOP, VietGAP, organic)")),
+        (DocumentKind.OTHER.value, _l("Other document")),
+    ])
+    file = FileField(_l("File (PDF, JPEG or PNG, at most 5 MB)"), validators=[FileRequired(
+        message=_l("Choose a file to upload."))])
+
+
+class ReasonForm(FlaskForm):
+    """Reject, request changes, suspend or reinstate: each needs a reason the applicant will read."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=REQUIRED), Length(max=2000)],
+                           filters=[_stripped])
+
+
+class ApproveForm(FlaskForm):
+    slug = StringField(_l("Address of the cooperative's page"), validators=[
+        DataRequired(message=REQUIRED), Length(max=80),
+        Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes."))],
+        filters=[_stripped])
