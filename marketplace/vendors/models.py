@@ -184,3 +184,28 @@ class ApplicationDocument(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     application: Mapped[CooperativeApplication] = relationship(back_populates="documents")
+
+
+class CooperativeInvitation(db.Model):
+    """A single-use link, emailed by the owner, by which a user joins the cooperative as staff.
+
+    Only a hash of the token is stored; the link expires (INVITATION_MAX_AGE) or can be revoked.
+    """
+
+    __tablename__ = "cooperative_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperatives.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None]
+
+    cooperative: Mapped[Cooperative] = relationship()
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now
