@@ -108,6 +108,7 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute; 30 per hour"),
         "RESET_LIMIT_PER_IP": env.get("RESET_LIMIT_PER_IP", "10 per hour"),
         "RESET_LIMIT_PER_ACCOUNT": env.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "INVITATION_MAX_AGE": timedelta(days=int(env.get("INVITATION_MAX_AGE_DAYS", "7"))),
         "PASSWORD_RESET_MAX_AGE": timedelta(
             minutes=int(env.get("PASSWORD_RESET_MAX_AGE_MINUTES", "60"))
         ),

@@ -10,7 +10,8 @@ from marketplace.models import CooperativeStatus
 
 from .factories import DEFAULT_PASSWORD, make_cooperative, make_user
 
-EXAMPLE_ARGS = {"token": "not-a-real-token", "document_id": 1, "application_id": 1, "cooperative_id": 1}
+EXAMPLE_ARGS = {"token": "not-a-real-token", "document_id": 1, "application_id": 1, "cooperative_id": 1,
+                "invitation_id": 1, "member_id": 1}
 GUARDED = {guards.USER, guards.COOPERATIVE, guards.COOPERATIVE_OWNER, guards.ADMIN}
 
 

@@ -33,7 +33,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _hash_token(token: str) -> str:
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -130,7 +130,7 @@ def create_password_reset(email: str, max_age: timedelta) -> tuple[User, str] | 
     now = utcnow()
     db.session.add(
         PasswordResetToken(
-            user_id=user.id, token_hash=_hash_token(token), created_at=now, expires_at=now + max_age
+            user_id=user.id, token_hash=hash_token(token), created_at=now, expires_at=now + max_age
         )
     )
     return user, token
@@ -140,7 +140,7 @@ def user_for_reset_token(token: str) -> User | None:
     """The user a reset token belongs to while it is unused and unexpired."""
     row = db.session.scalar(
         select(PasswordResetToken).where(
-            PasswordResetToken.token_hash == _hash_token(token),
+            PasswordResetToken.token_hash == hash_token(token),
             PasswordResetToken.used_at.is_(None),
             PasswordResetToken.expires_at > utcnow(),
         )
@@ -158,7 +158,7 @@ def reset_password(token: str, new_password: str) -> User:
     spent = db.session.execute(
         update(PasswordResetToken)
         .where(
-            PasswordResetToken.token_hash == _hash_token(token),
+            PasswordResetToken.token_hash == hash_token(token),
             PasswordResetToken.used_at.is_(None),
             PasswordResetToken.expires_at > now,
         )

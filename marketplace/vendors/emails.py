@@ -32,3 +32,13 @@ def send_application_received(application) -> None:
 
 def send_application_decision(application) -> None:
     _send(application, f"application_{application.status.value}")
+
+
+def send_staff_invitation(invitation, inviter, link: str, days: int) -> None:
+    with force_locale("vi"):
+        mailer.send(
+            to=invitation.email,
+            subject=str(_l("Chợ HTX: %(cooperative)s invites you", cooperative=invitation.cooperative.name)),
+            body=render_template("email/staff_invitation.txt", cooperative=invitation.cooperative,
+                                 inviter=inviter, link=link, days=days),
+        )

@@ -6,7 +6,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..common.banks import BANKS
@@ -143,3 +143,14 @@ class ApproveForm(FlaskForm):
         DataRequired(message=REQUIRED), Length(max=80),
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes."))],
         filters=[_stripped])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Email of the person to invite"), validators=[
+        DataRequired(message=REQUIRED), Length(max=254),
+        Email(message=_l("Enter a valid email address, for example ten@example.com."))], filters=[_stripped])
+
+
+class TransferOwnershipForm(FlaskForm):
+    password = PasswordField(_l("Your password, to confirm"), validators=[DataRequired(message=REQUIRED)],
+                             render_kw={"autocomplete": "current-password"})

@@ -4,10 +4,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.guards import cooperative_required, login_required
-from . import applications, documents, emails, services
+from ..accounts.guards import cooperative_owner_required, cooperative_required, login_required
+from . import applications, documents, emails, services, staff
 from .applications import ApplicationRefused
-from .forms import ApplicationForm, DocumentForm
+from .staff import StaffChangeRefused
+from .forms import ApplicationForm, DocumentForm, InviteForm, TransferOwnershipForm
 from .messages import refusal_message
 from .models import DocumentKind
 
@@ -27,6 +28,94 @@ def dashboard():
         cooperative=membership.cooperative,
         product_counts=services.product_counts_by_status(membership.cooperative_id),
     )
+
+
+def _staff_page(invite_form: InviteForm | None = None, transfer_form: TransferOwnershipForm | None = None,
+                status: int = 200):
+    cooperative_id = current_user.membership.cooperative_id
+    return render_template(
+        "vendors/staff.html", members=staff.members(cooperative_id),
+        invitations=staff.pending_invitations(cooperative_id),
+        invite_form=invite_form or InviteForm(), transfer_form=transfer_form or TransferOwnershipForm(),
+    ), status
+
+
+@bp.route("/staff")
+@cooperative_owner_required
+def staff_list():
+    return _staff_page()
+
+
+@bp.route("/staff/invite", methods=["POST"])
+@cooperative_owner_required
+def invite_staff():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _staff_page(invite_form=form, status=INVALID_FORM)
+    max_age = current_app.config["INVITATION_MAX_AGE"]
+    try:
+        invitation, token = staff.invite(current_user, form.email.data, max_age)
+    except StaffChangeRefused as refused:
+        form.email.errors = [refusal_message(refused.reason)]
+        return _staff_page(invite_form=form, status=INVALID_FORM)
+    emails.send_staff_invitation(invitation, current_user, url_for(".join", token=token, _external=True),
+                                 max_age.days)
+    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+    return redirect(url_for(".staff_list"))
+
+
+@bp.route("/staff/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@cooperative_owner_required
+def revoke_invitation(invitation_id: int):
+    try:
+        staff.revoke(current_user, invitation_id)
+    except LookupError:
+        abort(404)
+    flash(_("Invitation withdrawn."), "success")
+    return redirect(url_for(".staff_list"))
+
+
+@bp.route("/staff/<int:member_id>/remove", methods=["POST"])
+@cooperative_owner_required
+def remove_staff(member_id: int):
+    return _change_staff(lambda: staff.remove(current_user, member_id), _("Staff member removed."))
+
+
+@bp.route("/staff/<int:member_id>/make-owner", methods=["POST"])
+@cooperative_owner_required
+def transfer_ownership(member_id: int):
+    form = TransferOwnershipForm()
+    if not form.validate_on_submit():
+        return _staff_page(transfer_form=form, status=INVALID_FORM)
+    return _change_staff(lambda: staff.transfer_ownership(current_user, member_id, form.password.data),
+                         _("Ownership handed over: you are now staff of the cooperative."), "vendors.dashboard")
+
+
+def _change_staff(change, done: str, then: str = ".staff_list"):
+    try:
+        change()
+    except LookupError:
+        abort(404)
+    except StaffChangeRefused as refused:
+        flash(refusal_message(refused.reason), "error")
+        return redirect(url_for(".staff_list"))
+    flash(done, "success")
+    return redirect(url_for(then))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@login_required
+def join(token: str):
+    invitation = staff.invitation_for(token)
+    if request.method == "POST":
+        try:
+            staff.accept(current_user, token)
+        except StaffChangeRefused as refused:
+            flash(refusal_message(refused.reason), "error")
+            return render_template("vendors/join.html", invitation=None, token=token), INVALID_FORM
+        flash(_("Welcome to %(cooperative)s.", cooperative=invitation.cooperative.name), "success")
+        return redirect(url_for(".dashboard"))
+    return render_template("vendors/join.html", invitation=invitation, token=token), 200 if invitation else 410
 
 
 def _apply_page(form: ApplicationForm, document_form: DocumentForm | None = None, status: int = 200):
