@@ -2,7 +2,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from marketplace.extensions import db
-from marketplace.models import User
+from marketplace.models import AuditEntry, User
 
 
 def test_create_admin_reads_the_password_from_stdin(runner):
@@ -21,6 +21,8 @@ def test_create_admin_promotes_an_existing_account_and_keeps_its_password(runner
     db.session.expire_all()
     user = db.session.get(User, buyer.id)
     assert user.is_admin and user.password_hash == old_hash
+    entry = db.session.scalar(select(AuditEntry))
+    assert (entry.action, entry.actor_label, entry.target) == ("account.admin_granted", "command line", "mai@example.com")
 
 
 def test_create_admin_refuses_weak_or_missing_passwords(runner):

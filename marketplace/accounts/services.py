@@ -198,6 +198,7 @@ def create_or_promote_admin(email: str, password: str | None, full_name: str) ->
     elif password:
         _set_password(user, password)
     user.is_admin = True
+    audit.record("account.admin_granted", actor_label="command line", target=user.email)
     return user, created
 
 

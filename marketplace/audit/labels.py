@@ -11,6 +11,7 @@ ACTION_LABELS = {
     "account.password_changed": _l("Password changed"),
     "account.password_reset_requested": _l("Password reset requested"),
     "account.password_reset": _l("Password reset"),
+    "account.admin_granted": _l("Made a platform administrator"),
     "application.submitted": _l("Application submitted"),
     "application.approved": _l("Application approved"),
     "application.rejected": _l("Application rejected"),
@@ -18,6 +19,10 @@ ACTION_LABELS = {
     "cooperative.suspended": _l("Cooperative suspended"),
     "cooperative.reinstated": _l("Cooperative reinstated"),
     "staff.invited": _l("Staff member invited"),
+    "staff.invitation_revoked": _l("Staff invitation withdrawn"),
+    "staff.joined": _l("Staff member joined"),
+    "staff.removed": _l("Staff member removed"),
+    "staff.ownership_transferred": _l("Ownership handed over"),
 }
 
 
