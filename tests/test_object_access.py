@@ -1,0 +1,92 @@
+"""Route by route: a signed-in user who changes an id in a URL never reaches another's data.
+
+Every route with a path argument that is guarded for users or cooperatives must appear in
+OBJECT_ROUTES with a way to make an object that belongs to someone else; a new such route
+that is missing fails test_every_object_route_is_in_the_table. Public routes (the storefront)
+and admin routes (admins see everything; non-admins get 403 by tests/test_access.py) are not here.
+"""
+import io
+
+import pytest
+from sqlalchemy import select
+
+from marketplace.accounts import guards
+from marketplace.extensions import db
+from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember
+
+from .factories import DEFAULT_PASSWORD, make_cooperative, make_user
+from .test_access import _routes
+from .vendors.test_applications import PDF
+
+GUARDED = {guards.USER, guards.COOPERATIVE, guards.COOPERATIVE_OWNER}
+
+
+def _someone_elses_document(app, victim) -> dict:
+    client = _login(app, victim)
+    client.post("/vendors/apply/documents", data={"kind": "registration", "file": (io.BytesIO(PDF), "b.pdf")},
+                content_type="multipart/form-data")
+    return {"document_id": db.session.scalar(select(ApplicationDocument.id))}
+
+
+def _someone_elses_member(app, victim) -> dict:
+    staff = make_user()
+    cooperative_id = victim.membership.cooperative_id
+    db.session.add(CooperativeMember(cooperative_id=cooperative_id, user_id=staff.id))
+    db.session.commit()
+    return {"member_id": db.session.scalar(select(CooperativeMember.id).where(CooperativeMember.user_id == staff.id))}
+
+
+def _someone_elses_invitation(app, victim) -> dict:
+    _login(app, victim).post("/vendor/staff/invite", data={"email": "moi@example.com"})
+    return {"invitation_id": db.session.scalar(select(CooperativeInvitation.id))}
+
+
+def _someone_elses_invitation_token(app, victim) -> dict:
+    return {"token": "an-invitation-for-someone-else"}  # tokens are secrets: an unknown one is all one can try
+
+
+# endpoint -> (how to make the victim's object, answers that keep it out of reach)
+OBJECT_ROUTES = {
+    "applications.document": (_someone_elses_document, {404}),
+    "applications.delete_document": (_someone_elses_document, {404}),
+    "vendors.remove_staff": (_someone_elses_member, {404}),
+    "vendors.transfer_ownership": (_someone_elses_member, {404}),
+    "vendors.revoke_invitation": (_someone_elses_invitation, {404}),
+    "vendors.join": (_someone_elses_invitation_token, {410, 422}),
+}
+
+
+def _login(app, user):
+    client = app.test_client()
+    assert client.post("/account/login", data={"email": user.email, "password": DEFAULT_PASSWORD}).status_code == 302
+    return client
+
+
+def _object_routes(app):
+    for rule, method, access in _routes(app):
+        if rule.arguments and access in GUARDED:
+            yield rule, method
+
+
+def test_every_object_route_is_in_the_table(app):
+    missing = sorted({rule.endpoint for rule, _ in _object_routes(app)} - OBJECT_ROUTES.keys())
+    assert missing == [], "add these routes to OBJECT_ROUTES with a way to make someone else's object"
+
+
+@pytest.mark.parametrize("endpoint", sorted(OBJECT_ROUTES))
+def test_an_owner_cannot_reach_another_cooperatives_objects(app, endpoint):
+    victim, attacker = make_user(), make_user()
+    make_cooperative(owner=victim)
+    make_cooperative(owner=attacker)
+    make_object, allowed = OBJECT_ROUTES[endpoint]
+    victim_without_cooperative = make_user()
+    arguments = make_object(app, victim_without_cooperative if endpoint.startswith("applications.") else victim)
+    client = _login(app, attacker)
+    for rule, method in _object_routes(app):
+        if rule.endpoint == endpoint:
+            url = rule.build(arguments)[1]
+            response = client.open(url, method=method, data={"password": DEFAULT_PASSWORD})
+            assert response.status_code in allowed, (method, url, response.status_code)
+            assert victim.email not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(select(CooperativeMember.id).where(CooperativeMember.user_id == victim.id))
