@@ -18,6 +18,7 @@ from marketplace.catalog.search import reindex_products
 from marketplace.database import utcnow
 from marketplace.demo import load_demo_data
 from marketplace.extensions import db
+from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.models import (Category, CertificationKind, Cooperative, CooperativeStatus, Product,
                                 ProductCertification, ProductStatus)
 
@@ -89,6 +90,11 @@ def generate_catalog(product_count: int, cooperative_count: int = COOPERATIVES) 
         })
     for start in range(0, len(product_rows), 5_000):
         db.session.execute(insert(Product), product_rows[start:start + 5_000])
+    stocked = db.session.execute(select(Product.id, Product.stock_quantity, Product.created_at)
+                                 .where(Product.slug.like("bench-product-%"), Product.stock_quantity > 0)).all()
+    db.session.execute(insert(StockMovement), [
+        {"product_id": id_, "quantity": stock, "reason": MovementReason.HARVEST, "reference": "", "note": "bench",
+         "created_at": created} for id_, stock, created in stocked])
     product_ids = db.session.scalars(select(Product.id).where(Product.slug.like("bench-product-%")))
     for product_id in product_ids:
         if rng.random() < 0.2:

@@ -67,10 +67,14 @@ def register_blueprints(app: Flask) -> None:
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
     from .shop.views import bp as shop_bp
+    from .vendors.product_views import bp as vendor_products_bp
+    from .vendors.product_views import image_files as product_images_bp
     from .vendors.views import applying as applications_bp
     from .vendors.views import bp as vendors_bp
+    from .vendors.settings_views import bp as vendor_settings_bp, image_files as cooperative_images_bp
 
-    for blueprint in (shop_bp, accounts_bp, applications_bp, vendors_bp, admin_bp, audit_bp, api_bp):
+    for blueprint in (shop_bp, accounts_bp, applications_bp, vendors_bp, vendor_products_bp, vendor_settings_bp,
+                      cooperative_images_bp, product_images_bp, admin_bp, audit_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

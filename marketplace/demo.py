@@ -18,6 +18,7 @@ from .catalog.models import Category, CertificationKind, Product, ProductCertifi
 from .catalog.search import products_missing_documents, reindex_products
 from .database import utcnow
 from .extensions import db
+from .inventory.models import MovementReason, StockMovement
 from .transaction import write_transaction
 from .vendors import documents
 from .vendors.models import (
@@ -311,6 +312,9 @@ def load_demo_data() -> dict[str, int]:
             created,
             "products",
         )
+        if spec.stock and db.session.scalar(select(StockMovement.id).filter_by(product_id=product.id)) is None:
+            db.session.add(StockMovement(product_id=product.id, quantity=spec.stock, reason=MovementReason.HARVEST,
+                                         note="demo"))
         if not product.certifications:
             product.certifications = [
                 ProductCertification(kind=kind, ocop_stars=stars, certificate_number=number, expires_on=expires)

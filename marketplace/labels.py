@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from .catalog.availability import StockStatus
 from .catalog.listing import Sort
 from .catalog.models import CertificationKind, ProductStatus
+from .inventory.models import MovementReason
 from .i18n import current_language
 from .vendors.models import ApplicationStatus, CooperativeStatus, DocumentKind, MemberRole
 
@@ -30,6 +31,12 @@ LABELS: dict[enum.Enum, object] = {
     ProductStatus.DRAFT: _l("Draft"),
     ProductStatus.PUBLISHED: _l("Published"),
     ProductStatus.ARCHIVED: _l("Archived"),
+    MovementReason.HARVEST: _l("Harvest or goods received"),
+    MovementReason.SALE: _l("Sale"),
+    MovementReason.CANCELLATION: _l("Order cancelled"),
+    MovementReason.RETURN: _l("Returned by a buyer"),
+    MovementReason.SPOILAGE: _l("Spoiled or lost"),
+    MovementReason.CORRECTION: _l("Correction"),
     StockStatus.IN_STOCK: _l("In stock"),
     StockStatus.LOW_STOCK: _l("Only a few left"),
     StockStatus.OUT_OF_STOCK: _l("Out of stock"),

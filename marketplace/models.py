@@ -10,10 +10,13 @@ from .catalog.models import (
     CertificationKind,
     Product,
     ProductCertification,
+    ProductImage,
     ProductSearchDocument,
     ProductStatus,
+    VatRate,
 )
 from .extensions import db
+from .inventory.models import Lot, MovementReason, StockMovement
 from .vendors.models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -41,7 +44,12 @@ __all__ = [
     "MemberRole",
     "PasswordResetToken",
     "Product",
+    "Lot",
+    "MovementReason",
     "ProductCertification",
+    "ProductImage",
+    "StockMovement",
+    "VatRate",
     "ProductSearchDocument",
     "ProductStatus",
     "User",

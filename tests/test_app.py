@@ -87,3 +87,8 @@ def test_too_large_request_gets_413_page(make_app):
     response = app.test_client().post("/account/login", data={"email": "x" * 5000})
     assert response.status_code == 413
     assert "quá lớn" in response.get_data(as_text=True)
+
+
+def test_form_fields_carry_no_attribute_written_as_none(client):
+    page = client.get("/account/register").get_data(as_text=True)
+    assert '="None"' not in page and 'required' in page

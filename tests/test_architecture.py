@@ -13,6 +13,8 @@ PURE_MODULES = [
     "catalog/availability.py",
     "audit/params.py",
     "vendors/documents.py",
+    "vendors/images.py",
+    "vendors/shipping.py",
 ]
 FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms")
 

@@ -113,3 +113,40 @@ def test_upgrading_copies_each_products_certificate_validity():
                 db.engine.dispose()
         finally:
             dispose_database(url)
+
+
+def test_upgrading_to_listings_keeps_products_and_opens_their_stock():
+    """Revision 0012 adds the listing columns in place (no rebuild that would cascade to search
+    documents) and records each product's stock as an opening movement."""
+    from sqlalchemy import text
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = new_database_url(Path(tmp))
+        app = create_app(app_config(url))
+        try:
+            with app.app_context():
+                upgrade(revision="0011")
+                with db.engine.begin() as conn:
+                    conn.execute(text(
+                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
+                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
+                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
+                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
+                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
+                    conn.execute(text(
+                        "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, "
+                        "price, status, origin_ward_code, origin_province_code, season_months, stock_quantity, "
+                        "sold_count, created_at) VALUES (1, 1, 1, 'na', 'Na', '', 'kg', 85000, 'published', "
+                        "6463, 20, 0, 7, 0, '2026-01-01 00:00:00')"))
+                    conn.execute(text("INSERT INTO product_search_documents (product_id, name, body, name_exact) "
+                                      "VALUES (1, 'na', 'na', 'na')"))
+                upgrade()
+                with db.engine.connect() as conn:
+                    movements = conn.execute(text("SELECT product_id, quantity, reason FROM stock_movements")).all()
+                    documents = conn.execute(text("SELECT count(*) FROM product_search_documents")).scalar()
+                    row = conn.execute(text("SELECT vat_rate, min_order_quantity, weight_grams FROM products")).one()
+                assert [tuple(m) for m in movements] == [(1, 7, "correction")] and documents == 1
+                assert tuple(row) == ("KCT", 1, 0)
+                db.engine.dispose()
+        finally:
+            dispose_database(url)

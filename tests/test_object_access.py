@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from marketplace.accounts import guards
 from marketplace.extensions import db
-from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember
+from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember, Product, ProductImage
 
-from .factories import DEFAULT_PASSWORD, make_cooperative, make_user
+from .factories import DEFAULT_PASSWORD, make_cooperative, make_product, make_user
 from .test_access import _routes
 from .vendors.test_applications import PDF
 
@@ -45,6 +45,14 @@ def _someone_elses_invitation_token(app, victim) -> dict:
     return {"token": "an-invitation-for-someone-else"}  # tokens are secrets: an unknown one is all one can try
 
 
+def _someone_elses_product(app, victim) -> dict:
+    product = make_product(victim.membership.cooperative, name="Na của người khác")
+    image = ProductImage(product_id=product.id, stored_name="ab" * 16, widths="320", width=320, height=240)
+    db.session.add(image)
+    db.session.commit()
+    return {"product_id": product.id, "image_id": image.id}
+
+
 # endpoint -> (how to make the victim's object, answers that keep it out of reach)
 OBJECT_ROUTES = {
     "applications.document": (_someone_elses_document, {404}),
@@ -53,6 +61,8 @@ OBJECT_ROUTES = {
     "vendors.transfer_ownership": (_someone_elses_member, {404}),
     "vendors.revoke_invitation": (_someone_elses_invitation, {404}),
     "vendors.join": (_someone_elses_invitation_token, {410, 422}),
+    **{f"vendor_products.{name}": (_someone_elses_product, {404})
+       for name in ("edit", "archive", "stock", "count", "upload_image", "delete_image", "first_image")},
 }
 
 
@@ -90,3 +100,5 @@ def test_an_owner_cannot_reach_another_cooperatives_objects(app, endpoint):
             assert victim.email not in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(CooperativeMember.id).where(CooperativeMember.user_id == victim.id))
+    for product in db.session.scalars(select(Product).where(Product.name == "Na của người khác")):
+        assert product.status.value == "published" and product.stock_quantity == 50 and len(product.images) == 1

@@ -10,10 +10,14 @@ from ..extensions import db
 from ..labels import label
 from ..vendors import applications, emails
 from ..vendors import services as vendors
+from ..vendors import settings
 from ..vendors.applications import COOPERATIVE_TABS, REVIEW_TABS, ApplicationRefused
 from ..vendors.forms import ApproveForm, ReasonForm
 from ..vendors.messages import refusal_message
 from ..vendors.models import ApplicationStatus, Cooperative, CooperativeApplication, CooperativeStatus
+from ..vendors.settings import SettingsRefused
+from ..vendors.settings_forms import BankRejectForm, PendingBankForm
+from ..vendors.settings_messages import refusal_message as settings_refusal_message
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -157,3 +161,44 @@ def suspend(cooperative_id: int):
 def reinstate(cooperative_id: int):
     return _change_status(cooperative_id, applications.reinstate,
                           _("The cooperative is active again: its products are back on the marketplace."))
+
+
+# A cooperative's bank account change, waiting for verification (vendors.settings)
+
+@bp.context_processor
+def _bank_change_forms() -> dict:
+    """Blank forms for the pending change on the cooperative page; a refused decision passes its own."""
+    return {"bank_verify_form": PendingBankForm(prefix="bank-verify"),
+            "bank_reject_form": BankRejectForm(prefix="bank-reject")}
+
+
+def _decide_bank_change(cooperative_id: int, form: PendingBankForm, form_name: str, decide, done: str):
+    cooperative = _cooperative_or_404(cooperative_id)
+    if form.validate_on_submit():
+        try:
+            decide(form)
+        except SettingsRefused as refused:
+            flash(settings_refusal_message(refused.reason), "error")
+        else:
+            flash(done, "success")
+            return redirect(url_for(".cooperative", cooperative_id=cooperative_id))
+    return render_template("admin/cooperative.html", cooperative=cooperative, form=ReasonForm(),
+                           application=applications.application_of(cooperative), **{form_name: form}), INVALID_FORM
+
+
+@bp.route("/vendors/coops/<int:cooperative_id>/bank/verify", methods=["POST"])
+@admin_required
+def verify_bank_change(cooperative_id: int):
+    return _decide_bank_change(
+        cooperative_id, PendingBankForm(prefix="bank-verify"), "bank_verify_form",
+        lambda form: settings.verify_bank_change(current_user, cooperative_id, form.seen()),
+        _("The new bank account is verified: payouts and transfer QR codes use it from now on."))
+
+
+@bp.route("/vendors/coops/<int:cooperative_id>/bank/reject", methods=["POST"])
+@admin_required
+def reject_bank_change(cooperative_id: int):
+    return _decide_bank_change(
+        cooperative_id, BankRejectForm(prefix="bank-reject"), "bank_reject_form",
+        lambda form: settings.reject_bank_change(current_user, cooperative_id, form.seen(), form.reason.data),
+        _("The bank account change is rejected: payouts stay with the current account."))

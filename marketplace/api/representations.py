@@ -30,8 +30,8 @@ def product_summary(product: Product, month: int) -> dict:
         "category": product.category.slug,
         "coop": {"slug": product.cooperative.slug, "name": product.cooperative.name},
         "url": url_for("shop.product_detail", slug=product.slug, _external=True),
-        # Product photos arrive with the listings module; until then there is no image to point to.
-        "image_url": None,
+        "image_url": url_for("product_images.image", file_name=product.images[0].sources()[-1][0], _external=True)
+        if product.images else None,
     }
 
 

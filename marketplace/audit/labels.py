@@ -23,6 +23,11 @@ ACTION_LABELS = {
     "staff.joined": _l("Staff member joined"),
     "staff.removed": _l("Staff member removed"),
     "staff.ownership_transferred": _l("Ownership handed over"),
+    "cooperative.profile_updated": _l("Profile changed"),
+    "cooperative.shipping_updated": _l("Shipping fees changed"),
+    "bank.change_requested": _l("Bank account change requested"),
+    "bank.change_verified": _l("Bank account change verified"),
+    "bank.change_rejected": _l("Bank account change rejected"),
 }
 
 

@@ -120,6 +120,14 @@ def _note_listing_changes(session: Session, flush_context, instances) -> None:
         session.info[_CHANGED] = True
 
 
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_listing_changes(state) -> None:
+    """Bulk and conditional statements (e.g. the atomic stock update) change listings too."""
+    if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None \
+            and state.bind_mapper.class_ in LISTED:
+        state.session.info[_CHANGED] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _bump_after_commit(session: Session) -> None:
     if session.info.pop(_CHANGED, False):

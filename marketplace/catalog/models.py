@@ -3,7 +3,19 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event, inspect, or_
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    or_,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
@@ -16,6 +28,19 @@ class CertificationKind(enum.StrEnum):
     OCOP = "ocop"
     VIETGAP = "vietgap"
     ORGANIC = "organic"
+
+
+class VatRate(enum.StrEnum):
+    """The VAT rate of a product, as an e-invoice writes it (TSuat); see docs/einvoice-vn.md."""
+
+    NOT_SUBJECT = "KCT"
+    ZERO = "0%"
+    FIVE = "5%"
+    EIGHT = "8%"
+    TEN = "10%"
+
+
+MAX_PRICE = 1_000_000_000
 
 
 class ProductStatus(enum.StrEnum):
@@ -58,6 +83,16 @@ class Product(db.Model):
         CheckConstraint("price > 0", name="price_positive"),
         CheckConstraint("stock_quantity >= 0", name="stock_not_negative"),
         CheckConstraint("season_months >= 0 AND season_months < 4096", name="season_months"),
+        CheckConstraint(f"price <= {MAX_PRICE}", name="price_at_most_a_billion"),
+        CheckConstraint("compare_at_price IS NULL OR compare_at_price > price", name="compare_at_above_price"),
+        CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
+        CheckConstraint("min_order_quantity >= 1", name="min_order_quantity"),
+        CheckConstraint("max_order_quantity IS NULL OR max_order_quantity >= min_order_quantity",
+                        name="max_order_quantity"),
+        CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold"),
+        # A SKU is unique within its cooperative; many products have none.
+        Index("uq_products_cooperative_sku", "cooperative_id", "sku", unique=True,
+              sqlite_where=text("sku <> ''"), postgresql_where=text("sku <> ''")),
         # The product list (migration 0003): filters, facets and ranking read only this index...
         Index("ix_products_visible", "status", "cooperative_id", "category_id", "origin_province_code",
               "sold_count", "published_at", "price", "stock_quantity", *VALID_UNTIL.values(), "id"),
@@ -93,6 +128,15 @@ class Product(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(index=True)
     # Copies of the certifications' expiry (NO_EXPIRY when none; NULL without a certificate of the
     # kind), kept in step on every flush, so filters and facet counts never join certifications.
+    # What a listing adds (the listings issue): a crossed-out price, VAT, shipping weight, limits.
+    compare_at_price: Mapped[int | None] = mapped_column(BigInteger)
+    vat_rate: Mapped[VatRate] = mapped_column(enum_type(VatRate), default=VatRate.NOT_SUBJECT)
+    weight_grams: Mapped[int] = mapped_column(default=0)
+    min_order_quantity: Mapped[int] = mapped_column(default=1)
+    max_order_quantity: Mapped[int | None]
+    sku: Mapped[str] = mapped_column(String(40), default="")
+    low_stock_threshold: Mapped[int] = mapped_column(default=5)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     ocop_valid_until: Mapped[date | None]
     vietgap_valid_until: Mapped[date | None]
     organic_valid_until: Mapped[date | None]
@@ -101,6 +145,9 @@ class Product(db.Model):
     category: Mapped[Category] = relationship(lazy="joined")
     certifications: Mapped[list["ProductCertification"]] = relationship(
         back_populates="product", cascade="all, delete-orphan", lazy="selectin"
+    )
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="ProductImage.position", lazy="selectin"
     )
 
     def certifications_valid_on(self, day: date) -> list["ProductCertification"]:
@@ -145,6 +192,32 @@ class ProductCertification(db.Model):
     @valid_on.expression
     def valid_on(cls, day: date):
         return or_(cls.expires_on.is_(None), cls.expires_on >= day)
+
+
+class ProductImage(db.Model):
+    """A product photo, re-encoded as WebP at a few widths under random names (vendors.images)."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    # Files are "<stored_name>-<width>.webp" for each of `widths` (comma-separated, ascending).
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    widths: Mapped[str] = mapped_column(String(40))
+    # Of the widest rendition; the others keep its aspect ratio.
+    width: Mapped[int]
+    height: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+    def sources(self) -> list[tuple[str, int]]:
+        """(file name, real width) of each rendition, narrowest first: each was fitted into a
+        square of its nominal width, never enlarged."""
+        longest = max(self.width, self.height)
+        return [(f"{self.stored_name}-{nominal}.webp", round(self.width * min(1, int(nominal) / longest)))
+                for nominal in self.widths.split(",")]
 
 
 class ProductSearchDocument(db.Model):

@@ -1,4 +1,4 @@
-"""A cooperative's logo and cover image: what an upload really is (by its content, not its name),
+"""A cooperative's logo and cover image, and product photos: what an upload really is (by its content, not its name),
 turned into clean WebP files of a few widths, and where they are kept (random names under
 UPLOAD_FOLDER/images, outside static/).
 
@@ -27,8 +27,9 @@ WEBP_QUALITY = 82
 
 LOGO = "logo"
 COVER = "cover"
+PRODUCT = "product"
 # The widths each kind is kept at: an image is scaled down to fit a square of that side, never up.
-WIDTHS = {LOGO: (160, 320), COVER: (800, 1600)}
+WIDTHS = {LOGO: (160, 320), COVER: (800, 1600), PRODUCT: (320, 800, 1600)}
 
 # Reasons an upload is refused
 NOT_AN_IMAGE = "not_an_image"

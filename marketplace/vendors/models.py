@@ -55,6 +55,22 @@ class Cooperative(db.Model):
     bank_bin: Mapped[str] = mapped_column(String(6), default="")
     bank_account_number: Mapped[str] = mapped_column(String(19), default="")
     bank_account_holder: Mapped[str] = mapped_column(String(120), default="")
+    # A new account the owner asked for ("" when none): payouts keep the account above until an
+    # admin verifies it (vendors.settings), so a stolen login cannot redirect them at once.
+    pending_bank_bin: Mapped[str] = mapped_column(String(6), default="")
+    pending_bank_account_number: Mapped[str] = mapped_column(String(19), default="")
+    pending_bank_account_holder: Mapped[str] = mapped_column(String(120), default="")
+    pending_bank_requested_at: Mapped[datetime | None]
+    # Stored names of the processed logo and cover (vendors.images); "" when none.
+    logo_image: Mapped[str] = mapped_column(String(64), default="")
+    cover_image: Mapped[str] = mapped_column(String(64), default="")
+    # Shipping (vendors.shipping), in đồng: a flat fee per parcel plus a fee per started kilogram;
+    # free from an order value (None: never); in its own province other fees (None: the same).
+    shipping_flat_fee: Mapped[int] = mapped_column(default=0)
+    shipping_fee_per_kg: Mapped[int] = mapped_column(default=0)
+    free_shipping_threshold: Mapped[int | None]
+    in_province_flat_fee: Mapped[int | None]
+    in_province_fee_per_kg: Mapped[int | None]
     # Why it was last suspended or reinstated (the audit log keeps the whole history).
     status_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,7 +2,7 @@
 and the public logo and cover files."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..accounts.guards import cooperative_owner_required, public
 from ..errors import render_error
 from . import images, settings
+from .image_responses import image_response
 from .settings import SettingsRefused
 from .settings_forms import BankAccountForm, ProfileForm, ShippingForm
 from .settings_messages import refusal_message
@@ -19,7 +20,6 @@ image_files = Blueprint("cooperative_images", __name__, url_prefix="/images/coop
 
 INVALID_FORM = 422
 # A file's name changes with its content, so a copy never goes stale.
-PUBLIC_IMAGE_CACHE = "public, max-age=31536000, immutable"
 
 
 @bp.errorhandler(PermissionError)
@@ -101,7 +101,4 @@ def image(file_name: str):
     cooperative = settings.image_owner(current_user, file_name)
     if cooperative is None:
         abort(404)
-    response = send_from_directory(images.folder_of(current_app.config["UPLOAD_FOLDER"]), file_name,
-                                   mimetype=images.CONTENT_TYPE)
-    response.headers["Cache-Control"] = PUBLIC_IMAGE_CACHE if cooperative.is_approved else "private, no-cache"
-    return response
+    return image_response(file_name, public=cooperative.is_approved)

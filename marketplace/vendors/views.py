@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.guards import cooperative_owner_required, cooperative_required, login_required
-from . import applications, documents, emails, services, staff
+from ..catalog.models import ProductStatus
+from . import applications, documents, emails, products, services, staff
 from .applications import ApplicationRefused
 from .staff import StaffChangeRefused
 from .forms import ApplicationForm, DocumentForm, InviteForm, TransferOwnershipForm
@@ -27,6 +28,7 @@ def dashboard():
         membership=membership,
         cooperative=membership.cooperative,
         product_counts=services.product_counts_by_status(membership.cooperative_id),
+        low_stock=products.low_stock_products(membership.cooperative_id), ProductStatus=ProductStatus,
     )
 
 

@@ -1,0 +1,1 @@
+"""Stock and traceability: stock movements, harvest lots, origin labels."""

@@ -1,0 +1,59 @@
+"""Stock changes: every change is a movement, applied to the product's cached stock by one
+conditional UPDATE in the caller's transaction, so concurrent changes never lose one another
+and stock never goes below zero (the CHECK constraint stands behind the condition)."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from ..catalog.models import Product
+from ..extensions import db
+from .models import MovementReason, StockMovement
+
+
+class InsufficientStock(Exception):
+    """Taking this many would leave the product's stock below zero; `available` is what there is."""
+
+    def __init__(self, product_id: int, available: int):
+        super().__init__(f"product {product_id}: only {available} left")
+        self.product_id, self.available = product_id, available
+
+
+def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, lot_id: int | None = None,
+         reference: str = "", note: str = "") -> StockMovement:
+    """Record a movement of `quantity` (negative to take) and apply it; raises InsufficientStock.
+
+    Call inside a write transaction: the movement and the new stock commit together or not at all.
+    """
+    if quantity == 0:
+        raise ValueError("a stock movement moves something")
+    applied = db.session.execute(
+        update(Product)
+        .where(Product.id == product_id, Product.stock_quantity + quantity >= 0)
+        .values(stock_quantity=Product.stock_quantity + quantity)
+        .returning(Product.stock_quantity)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if applied is None:
+        available = db.session.scalar(select(Product.stock_quantity).where(Product.id == product_id))
+        if available is None:
+            raise LookupError(product_id)
+        raise InsufficientStock(product_id, available)
+    movement = StockMovement(product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
+                             user_id=user.id if user is not None else None, reference=reference[:40], note=note[:300])
+    db.session.add(movement)
+    db.session.flush()
+    _refresh_cached_stock(product_id)
+    return movement
+
+
+def _refresh_cached_stock(product_id: int) -> None:
+    """A Product already loaded in this session shows the new stock, not the one it was loaded with."""
+    loaded = db.session.identity_map.get(db.session.identity_key(Product, product_id))
+    if loaded is not None:
+        db.session.expire(loaded, ["stock_quantity"])
+
+
+def movements_total(product_id: int) -> int:
+    """The sum of the product's movements: what its stock_quantity must equal."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(StockMovement.quantity), 0)).where(StockMovement.product_id == product_id))
