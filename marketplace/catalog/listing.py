@@ -132,13 +132,7 @@ def _page_ids(filtered: Select, query: ProductQuery, total: int) -> list[int]:
         return []
     if query.sort != Sort.RELEVANCE or not words:
         return _ids(_found(filtered, words).order_by(*SORTS.get(query.sort, BESTSELLING)), offset, limit)
-    name_ids = search.name_matching_ids(words)
-    named = filtered.where(Product.id.in_(name_ids))  # a name match is a match
-    tiers = []
-    if exact := exact_words(query.q):
-        tiers.append(Product.id.in_(search.exact_ids(name_ids, exact)))
-    if len(words) > 1:
-        tiers.append(Product.id.in_(search.name_phrase_ids(words)))
+    named, tiers = search.by_name_with_tiers(filtered, words, exact_words(query.q))  # a name match is a match
     page = _ids(named.order_by(*(case((tier, 0), else_=1) for tier in tiers), *BESTSELLING), offset, limit)
     if len(page) == limit:
         return page
@@ -146,7 +140,7 @@ def _page_ids(filtered: Select, query: ProductQuery, total: int) -> list[int]:
     if total > SORTED_MATCHES:
         others = search.matching_not_by_name_in_bestselling_order(filtered, words)
     else:
-        others = _found(filtered, words).where(Product.id.not_in(name_ids))
+        others = _found(filtered, words).where(Product.id.not_in(search.name_matching_ids(words)))
     return page + _ids(others.order_by(*BESTSELLING), max(0, offset - named_count), limit - len(page))
 
 

@@ -8,16 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import (
-    Select,
-    bindparam,
-    column,
-    delete,
-    func,
-    select,
-    table,
-    text,
-)
+from sqlalchemy import Select, and_, bindparam, column, delete, func, literal_column, select, table, text
 from sqlalchemy.orm import selectinload
 
 from ..common.folding import fold
@@ -148,16 +139,34 @@ def matching_not_by_name_in_bestselling_order(products: Select, terms: list[str]
     return products.where(checked)
 
 
-def name_phrase_ids(terms: list[str]) -> Select:
-    """The products whose name holds the terms one after another, the last as a word prefix."""
+def by_name_with_tiers(products: Select, terms: list[str], exact: list[str]) -> tuple[Select, list]:
+    """Of `products`, those whose name holds every term; and the conditions that rank them, in
+    order: the name holds the words as typed with their diacritics, then the terms as a phrase.
+
+    PostgreSQL joins each product's document once and tests the tiers on that row; set against
+    subqueries (SQLite's way, where the FTS index answers them), this saves two extra index scans
+    and re-reads of every name match (measured at 3,500 name matches: 22 against 37 ms)."""
     if _is_sqlite():
-        return _fts_ids('name : "' + " ".join(terms) + '"*')
-    return _tsquery_ids(" <-> ".join([*terms[:-1], f"{terms[-1]}:*"]), "name_document")
+        name_ids = name_matching_ids(terms)
+        tiers = [Product.id.in_(exact_ids(name_ids, exact))] if exact else []
+        if len(terms) > 1:
+            tiers.append(Product.id.in_(_fts_ids('name : "' + " ".join(terms) + '"*')))
+        return products.where(Product.id.in_(name_ids)), tiers
+    name_document = literal_column(f"{ProductSearchDocument.__tablename__}.name_document")
+    named = products.join(ProductSearchDocument, ProductSearchDocument.product_id == Product.id).where(
+        name_document.op("@@")(func.to_tsquery("simple", _tsquery_all(terms))))
+    tiers = [and_(*_holds_as_typed(exact))] if exact else []
+    if len(terms) > 1:
+        phrase = " <-> ".join([*terms[:-1], f"{terms[-1]}:*"])
+        tiers.append(name_document.op("@@")(func.to_tsquery("simple", phrase)))
+    return named, tiers
+
+
+def _holds_as_typed(words: list[str]) -> list:
+    return [ProductSearchDocument.name_exact.contains(word, autoescape=True) for word in words]
 
 
 def exact_ids(among: Select, words: list[str]) -> Select:
     """Of the products `among`, those whose name holds every word as typed, diacritics included."""
-    return select(ProductSearchDocument.product_id).where(
-        ProductSearchDocument.product_id.in_(among),
-        *(ProductSearchDocument.name_exact.contains(word, autoescape=True) for word in words),
-    )
+    return select(ProductSearchDocument.product_id).where(ProductSearchDocument.product_id.in_(among),
+                                                          *_holds_as_typed(words))
