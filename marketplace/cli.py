@@ -82,7 +82,23 @@ def reindex_search(missing_only: bool) -> None:
     refresh_planner_statistics(db.engine)
 
 
+@click.command("notify-low-stock")
+@with_appcontext
+def notify_low_stock() -> None:
+    """Email each cooperative's owner and staff the published products at or below their threshold."""
+    from .vendors.emails import send_low_stock_digest
+    from .vendors.low_stock import low_stock_digests
+
+    link = current_app.config["SITE_URL"].rstrip("/") + "/vendor/products"
+    digests = low_stock_digests()
+    for digest in digests:
+        send_low_stock_digest(digest, link)
+    click.echo(f"Low-stock digests sent to {sum(len(d.recipients) for d in digests)} people "
+               f"of {len(digests)} cooperatives.")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(reindex_search)
+    app.cli.add_command(notify_low_stock)

@@ -67,6 +67,7 @@ def month_name(month: int) -> str:
 
 def register_template_helpers(app) -> None:
     from .common.banks import bank_name
+    from .vendors import images
     from .common.phone import display_mobile
     from .common.places import province_name, ward_name
     from .labels import label
@@ -77,6 +78,7 @@ def register_template_helpers(app) -> None:
     app.add_template_global(ward_name)
     app.add_template_global(province_name)
     app.add_template_global(bank_name)
+    app.add_template_global(images.WIDTHS, "image_widths")
     app.add_template_filter(local_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(month_name, "month_name")

@@ -49,3 +49,26 @@ def test_reindex_search_builds_missing_documents(runner):
 
     assert result.exit_code == 0 and "1 products" in result.output
     assert find_products(ProductQuery(q="mien dong"), vietnam_today()).total == 1
+
+
+def test_notify_low_stock_emails_each_cooperatives_people_once(runner, outbox):
+    from marketplace.models import CooperativeStatus, ProductStatus
+
+    from .factories import make_cooperative, make_product, make_user
+
+    owner, staff = make_user(email="chu@example.com"), make_user(email="nv@example.com")
+    low = make_cooperative(name="HTX Sắp Hết", owner=owner, staff=(staff,))
+    make_product(low, name="Na Chi Lăng", stock=3)
+    make_product(low, name="Mật ong", stock=40)
+    make_product(low, name="Quýt nháp", stock=0, status=ProductStatus.DRAFT)
+    fine = make_cooperative(owner=make_user(email="du@example.com"))
+    make_product(fine, name="Gạo nếp", stock=100)
+    make_product(make_cooperative(status=CooperativeStatus.PENDING), name="Chè", stock=1)
+
+    result = runner.invoke(args=["notify-low-stock"])
+
+    assert result.exit_code == 0 and "2 people of 1 cooperatives" in result.output
+    assert sorted(m["To"] for m in outbox) == ["chu@example.com", "nv@example.com"]
+    body = outbox[0].get_content()
+    assert "Na Chi Lăng: còn 3" in body and "Mật ong" not in body and "Quýt" not in body
+    assert "http://localhost/vendor/products" in body

@@ -39,7 +39,7 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
             raise LookupError(product_id)
         raise InsufficientStock(product_id, available)
     movement = StockMovement(product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
-                             user_id=user.id if user is not None else None, reference=reference[:40], note=note[:300])
+                             user_id=user.id if user is not None else None, reference=(reference or "")[:40], note=(note or "")[:300])
     db.session.add(movement)
     db.session.flush()
     _refresh_cached_stock(product_id)

@@ -42,3 +42,14 @@ def send_staff_invitation(invitation, inviter, link: str, days: int) -> None:
             body=render_template("email/staff_invitation.txt", cooperative=invitation.cooperative,
                                  inviter=inviter, link=link, days=days),
         )
+
+
+def send_low_stock_digest(digest, link: str) -> None:
+    with force_locale("vi"):
+        for recipient in digest.recipients:
+            mailer.send(
+                to=recipient,
+                subject=str(_l("Chợ HTX: low stock at %(cooperative)s", cooperative=digest.cooperative.name)),
+                body=render_template("email/low_stock.txt", cooperative=digest.cooperative,
+                                     products=digest.products, link=link),
+            )

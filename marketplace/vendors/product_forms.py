@@ -13,7 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..catalog.availability import season_months
@@ -40,7 +40,8 @@ def _stripped(value):
 
 
 def _whole_number(label, *, required: bool = False, minimum: int = 0, maximum: int = MAX_QUANTITY, **kwargs):
-    return IntegerField(label, validators=[DataRequired(message=REQUIRED) if required else Optional(), NumberRange(
+    # InputRequired, not DataRequired: 0 is a value (a weight, a threshold), not a missing one.
+    return IntegerField(label, validators=[InputRequired(message=REQUIRED) if required else Optional(), NumberRange(
         min=minimum, max=maximum, message=_l("Enter a whole number from %(min)d to %(max)d.", min=minimum,
                                              max=maximum))], render_kw={"inputmode": "numeric"}, **kwargs)
 

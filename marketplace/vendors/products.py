@@ -115,14 +115,14 @@ def save_product(cooperative_id: int, product_id: int | None, values: ProductVal
                  opening_stock: int = 0, user=None) -> Product:
     """Create (product_id None) or update the cooperative's product; raises SkuTaken."""
     if product_id is None:
-        product = Product(cooperative_id=cooperative_id, status=ProductStatus.DRAFT)
-        db.session.add(product)
+        product = Product(cooperative_id=cooperative_id, status=ProductStatus.DRAFT,
+                          slug=_unique_slug(values.name, None))
     else:
         product = product_of(cooperative_id, product_id)
     if product.status == ProductStatus.ARCHIVED and values.publish:
         product.status = ProductStatus.DRAFT  # publishing an archived product brings it back
-    product.slug = product.slug or _unique_slug(values.name, product_id)
     _apply(product, values)
+    db.session.add(product)
     try:
         db.session.flush()
     except IntegrityError as exc:

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..accounts.guards import cooperative_owner_required, public
 from ..errors import render_error
-from . import images, settings
+from . import settings
 from .image_responses import image_response
 from .settings import SettingsRefused
 from .settings_forms import BankAccountForm, ProfileForm, ShippingForm
@@ -65,7 +65,7 @@ def profile():
         form, "vendors/settings_profile.html",
         lambda f: settings.update_profile(current_user, f.values(), f.uploads(), f.removals(),
                                          current_app.config["UPLOAD_FOLDER"]),
-        _("Profile saved."), image_widths=images.WIDTHS)
+        _("Profile saved."))
 
 
 @bp.route("/shipping", methods=["GET", "POST"])
