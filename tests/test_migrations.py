@@ -1,12 +1,13 @@
 """Migrations build the schema from empty, match the models, and go down and up again."""
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from marketplace import create_app
 from marketplace.catalog.search import include_in_autogenerate
@@ -46,107 +47,69 @@ def test_migrations_run_on_postgresql():
         dispose_database(url)
 
 
-def test_upgrading_a_database_with_products_fills_the_new_columns():
-    """A database made before revision 0002 (e.g. by an earlier `make run`) upgrades with its data."""
-    from sqlalchemy import text
-
+@contextmanager
+def _upgraded_from(revision: str):
+    """A fresh database migrated up to `revision` holding a cooperative and a category (as revision
+    0001 made them). Yields a function that runs SQL in it: the test inserts its rows, then calls
+    `upgrade()` and reads them back with the same function."""
     with tempfile.TemporaryDirectory() as tmp:
         url = new_database_url(Path(tmp))
         app = create_app(app_config(url))
         try:
             with app.app_context():
-                upgrade(revision="0001")
-                with db.engine.begin() as conn:
-                    conn.execute(text(
-                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
-                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
-                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
-                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
-                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
-                    conn.execute(text(
-                        "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, price, "
-                        "status, created_at) VALUES (1, 1, 1, 'na', 'Na', '', 'kg', 85000, 'published', "
-                        "'2026-01-01 00:00:00')"))
-                upgrade()
-                with db.engine.connect() as conn:
-                    row = conn.execute(text(
-                        "SELECT origin_ward_code, origin_province_code, stock_quantity, published_at IS NOT NULL "
-                        "FROM products")).one()
-                assert tuple(row) == (6463, 20, 0, True)
+                upgrade(revision=revision)
+
+                def run(sql: str, params=None) -> list[tuple]:
+                    with db.engine.begin() as conn:
+                        result = conn.execute(text(sql), params or {})
+                        return [tuple(row) for row in result] if result.returns_rows else []
+
+                run("INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
+                    "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
+                    "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')")
+                run("INSERT INTO categories (id, slug, name_vi, name_en, position) VALUES (1, 'na', 'Na', 'Na', 0)")
+                yield run
                 db.engine.dispose()
         finally:
             dispose_database(url)
+
+
+PRODUCT = ("INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, price, status, "
+           "origin_ward_code, origin_province_code, season_months, stock_quantity, sold_count, created_at) "
+           "VALUES (:id, 1, 1, :slug, 'Na', '', 'kg', 85000, 'published', 6463, 20, 0, :stock, 0, "
+           "'2026-01-01 00:00:00')")
+
+
+def test_upgrading_a_database_with_products_fills_the_new_columns():
+    """A database made before revision 0002 (e.g. by an earlier `make run`) upgrades with its data."""
+    with _upgraded_from("0001") as run:
+        run("INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, price, status, "
+            "created_at) VALUES (1, 1, 1, 'na', 'Na', '', 'kg', 85000, 'published', '2026-01-01 00:00:00')")
+        upgrade()
+        assert run("SELECT origin_ward_code, origin_province_code, stock_quantity, published_at IS NOT NULL "
+                   "FROM products") == [(6463, 20, 0, True)]
 
 
 def test_upgrading_copies_each_products_certificate_validity():
     """Revision 0007 fills the products' copy of their certificates' validity from the certificates."""
-    from sqlalchemy import text
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = new_database_url(Path(tmp))
-        app = create_app(app_config(url))
-        try:
-            with app.app_context():
-                upgrade(revision="0006")
-                with db.engine.begin() as conn:
-                    conn.execute(text(
-                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
-                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
-                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
-                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
-                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
-                    for product_id in (1, 2):
-                        conn.execute(text(
-                            "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, "
-                            "price, status, origin_ward_code, origin_province_code, season_months, stock_quantity, "
-                            "sold_count, created_at) VALUES (:id, 1, 1, :slug, 'Na', '', 'kg', 85000, 'published', "
-                            "6463, 20, 0, 0, 0, '2026-01-01 00:00:00')"), {"id": product_id, "slug": f"na-{product_id}"})
-                    conn.execute(text(
-                        "INSERT INTO product_certifications (product_id, kind, ocop_stars, certificate_number, expires_on) "
-                        "VALUES (1, 'ocop', 4, 'O-1', '2030-06-30'), (1, 'organic', NULL, 'H-1', NULL)"))
-                upgrade()
-                with db.engine.connect() as conn:
-                    rows = conn.execute(text(
-                        "SELECT id, ocop_valid_until, vietgap_valid_until, organic_valid_until FROM products ORDER BY id"))
-                    assert [tuple(str(v) if v else v for v in row) for row in rows] == [
-                        ("1", "2030-06-30", None, "9999-12-31"), ("2", None, None, None)]
-                db.engine.dispose()
-        finally:
-            dispose_database(url)
+    with _upgraded_from("0006") as run:
+        for product_id in (1, 2):
+            run(PRODUCT, {"id": product_id, "slug": f"na-{product_id}", "stock": 0})
+        run("INSERT INTO product_certifications (product_id, kind, ocop_stars, certificate_number, expires_on) "
+            "VALUES (1, 'ocop', 4, 'O-1', '2030-06-30'), (1, 'organic', NULL, 'H-1', NULL)")
+        upgrade()
+        rows = run("SELECT id, ocop_valid_until, vietgap_valid_until, organic_valid_until FROM products ORDER BY id")
+        assert [tuple(str(v) if v else v for v in row) for row in rows] == [
+            ("1", "2030-06-30", None, "9999-12-31"), ("2", None, None, None)]
 
 
 def test_upgrading_to_listings_keeps_products_and_opens_their_stock():
     """Revision 0012 adds the listing columns in place (no rebuild that would cascade to search
     documents) and records each product's stock as an opening movement."""
-    from sqlalchemy import text
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = new_database_url(Path(tmp))
-        app = create_app(app_config(url))
-        try:
-            with app.app_context():
-                upgrade(revision="0011")
-                with db.engine.begin() as conn:
-                    conn.execute(text(
-                        "INSERT INTO cooperatives (id, slug, name, legal_name, tax_code, status, province_code, "
-                        "ward_code, street_address, description, created_at) VALUES (1, 'htx', 'HTX', 'HTX', "
-                        "'4901234561', 'approved', 20, 6463, '', '', '2026-01-01 00:00:00')"))
-                    conn.execute(text("INSERT INTO categories (id, slug, name_vi, name_en, position) "
-                                      "VALUES (1, 'na', 'Na', 'Custard apples', 0)"))
-                    conn.execute(text(
-                        "INSERT INTO products (id, cooperative_id, category_id, slug, name, description, unit, "
-                        "price, status, origin_ward_code, origin_province_code, season_months, stock_quantity, "
-                        "sold_count, created_at) VALUES (1, 1, 1, 'na', 'Na', '', 'kg', 85000, 'published', "
-                        "6463, 20, 0, 7, 0, '2026-01-01 00:00:00')"))
-                    conn.execute(text("INSERT INTO product_search_documents (product_id, name, body, name_exact) "
-                                      "VALUES (1, 'na', 'na', 'na')"))
-                upgrade()
-                with db.engine.connect() as conn:
-                    movements = conn.execute(text("SELECT product_id, quantity, reason FROM stock_movements")).all()
-                    documents = conn.execute(text("SELECT count(*) FROM product_search_documents")).scalar()
-                    row = conn.execute(text("SELECT vat_rate, min_order_quantity, weight_grams FROM products")).one()
-                assert [tuple(m) for m in movements] == [(1, 7, "correction")] and documents == 1
-                assert tuple(row) == ("KCT", 1, 0)
-                db.engine.dispose()
-        finally:
-            dispose_database(url)
+    with _upgraded_from("0011") as run:
+        run(PRODUCT, {"id": 1, "slug": "na", "stock": 7})
+        run("INSERT INTO product_search_documents (product_id, name, body, name_exact) VALUES (1, 'na', 'na', 'na')")
+        upgrade()
+        assert run("SELECT product_id, quantity, reason FROM stock_movements") == [(1, 7, "correction")]
+        assert run("SELECT count(*) FROM product_search_documents") == [(1,)]
+        assert run("SELECT vat_rate, min_order_quantity, weight_grams FROM products") == [("KCT", 1, 0)]

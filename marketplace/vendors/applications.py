@@ -78,14 +78,8 @@ def _tax_code_in_use(tax_code: str, application_id: int | None = None) -> bool:
     return bool(db.session.scalar(select(or_(by_cooperative.exists(), by_application.exists()))))
 
 
-@write_transaction
-def save_application(user, values: dict, *, submit: bool) -> CooperativeApplication:
-    """Create or update the user's open application from the form's values; submit it if asked.
-
-    Raises ApplicationRefused: the user already belongs to a cooperative, the application is under
-    review or decided, the tax code is used by a cooperative or another open application, or (to
-    submit) no registration certificate is attached.
-    """
+def _editable_application(user) -> CooperativeApplication:
+    """The user's open application, or a new draft when none is open; refused while under review."""
     if user.membership is not None:
         raise ApplicationRefused(ALREADY_MEMBER)
     application = current_application(user)
@@ -94,6 +88,18 @@ def save_application(user, values: dict, *, submit: bool) -> CooperativeApplicat
         db.session.add(application)
     elif application.status not in EDITABLE_APPLICATION:
         raise ApplicationRefused(NOT_EDITABLE)
+    return application
+
+
+@write_transaction
+def save_application(user, values: dict, *, submit: bool) -> CooperativeApplication:
+    """Create or update the user's open application from the form's values; submit it if asked.
+
+    Raises ApplicationRefused: the user already belongs to a cooperative, the application is under
+    review or decided, the tax code is used by a cooperative or another open application, or (to
+    submit) no registration certificate is attached.
+    """
+    application = _editable_application(user)
     if values.get("tax_code") and _tax_code_in_use(values["tax_code"], application.id):
         raise ApplicationRefused(TAX_CODE_TAKEN, "tax_code")
     if submit and not any(doc.kind == DocumentKind.REGISTRATION for doc in application.documents):
@@ -116,19 +122,12 @@ def save_application(user, values: dict, *, submit: bool) -> CooperativeApplicat
 @write_transaction
 def add_document(user, kind: DocumentKind, filename: str, data: bytes, upload_folder: str) -> ApplicationDocument:
     """Attach a checked PDF, JPEG or PNG to the user's editable application (a draft is made if none)."""
-    if user.membership is not None:
-        raise ApplicationRefused(ALREADY_MEMBER)
     if len(data) > documents.MAX_DOCUMENT_BYTES:
         raise ApplicationRefused(DOCUMENT_TOO_LARGE, "file")
     file_type = documents.document_type(data)
     if file_type is None:
         raise ApplicationRefused(DOCUMENT_TYPE, "file")
-    application = current_application(user)
-    if application is None or application.status not in OPEN_APPLICATION:
-        application = CooperativeApplication(applicant_id=user.id)
-        db.session.add(application)
-    elif application.status not in EDITABLE_APPLICATION:
-        raise ApplicationRefused(NOT_EDITABLE)
+    application = _editable_application(user)
     document = ApplicationDocument(
         application=application, kind=kind, original_name=(filename or "document")[-200:],
         stored_name=documents.new_stored_name(file_type), content_type=documents.CONTENT_TYPES[file_type],
