@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..common.money import VatRate
 from ..database import enum_type, utcnow
 from ..extensions import db
 from ..vendors.models import Cooperative
@@ -28,16 +29,6 @@ class CertificationKind(enum.StrEnum):
     OCOP = "ocop"
     VIETGAP = "vietgap"
     ORGANIC = "organic"
-
-
-class VatRate(enum.StrEnum):
-    """The VAT rate of a product, as an e-invoice writes it (TSuat); see docs/einvoice-vn.md."""
-
-    NOT_SUBJECT = "KCT"
-    ZERO = "0%"
-    FIVE = "5%"
-    EIGHT = "8%"
-    TEN = "10%"
 
 
 MAX_PRICE = 1_000_000_000
