@@ -6,7 +6,7 @@ only created when missing, so loading twice changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -18,7 +18,9 @@ from .catalog.models import Category, CertificationKind, Product, ProductCertifi
 from .catalog.search import products_missing_documents, reindex_products
 from .database import utcnow
 from .extensions import db
-from .inventory.models import MovementReason, StockMovement
+from .common.vntime import vietnam_today
+from .inventory import stock
+from .inventory.models import Lot, MovementReason, StockMovement
 from .transaction import write_transaction
 from .vendors import documents
 from .vendors.models import (
@@ -215,7 +217,7 @@ PRODUCTS = [
                 certifications=((CertificationKind.VIETGAP, None, "VG-2025-0778", date(2027, 5, 31)),)),
     DemoProduct("htx-quang-hong", "su-hao-an-toan", "Su hào an toàn", "rau-an-toan", "kg", 20_000, 8,
                 "Su hào vụ đông, củ non, giòn ngọt.", WINTER, 410),
-    DemoProduct("htx-thuy-san-le-hong-phong", "ca-tram-long", "Cá trắm lồng", "thuy-san", "kg", 120_000, 40,
+    DemoProduct("htx-thuy-san-le-hong-phong", "ca-tram-long", "Cá trắm lồng", "thuy-san", "kg", 120_000, 10,
                 "Cá trắm nuôi lồng nước chảy, 2–3 kg/con, làm sạch theo yêu cầu.", sold=150),
     DemoProduct("htx-thuy-san-le-hong-phong", "ca-ro-phi-long", "Cá rô phi lồng", "thuy-san", "kg", 60_000, 70,
                 "Cá rô phi nuôi lồng, thịt chắc, không mùi bùn.", sold=230),
@@ -246,7 +248,7 @@ def _get_or_create(model, lookup: dict, values: dict, created: dict[str, int], l
 @write_transaction
 def load_demo_data() -> dict[str, int]:
     """Create what is missing of the demo; returns how many rows of each kind were added."""
-    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0, "applications": 0}
+    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0, "applications": 0, "lots": 0}
     password_hash = None
     users = {}
     for email, full_name, phone, is_admin in USERS:
@@ -323,7 +325,29 @@ def load_demo_data() -> dict[str, int]:
     db.session.flush()
     reindex_products(products_missing_documents())
     _demo_application(users["applicant@example.com"], created)
+    _demo_lot(created)
     return created
+
+
+# A harvest lot whose origin page works in the demo: /trace/CATRAM23 (codes avoid 0, 1, I, L, O). With the
+# 10 kg above, the fish's stock is 40 kg.
+DEMO_LOT = {"code": "CATRAM23", "product": "ca-tram-long", "quantity": 30, "area": "Lồng số 3, sông Kỳ Cùng",
+            "practices": "Nuôi bằng cỏ và ngô, không dùng kháng sinh 60 ngày trước thu hoạch.",
+            "certification_refs": "VietGAP VG-2025-0789"}
+
+
+def _demo_lot(created: dict[str, int]) -> None:
+    if db.session.scalar(select(Lot.id).filter_by(code=DEMO_LOT["code"])) is not None:
+        return
+    product = db.session.scalar(select(Product).filter_by(slug=DEMO_LOT["product"]))
+    today = vietnam_today()
+    lot = Lot(product_id=product.id, code=DEMO_LOT["code"], harvested_on=today - timedelta(days=2),
+              best_before=today + timedelta(days=7), area=DEMO_LOT["area"], practices=DEMO_LOT["practices"],
+              certification_refs=DEMO_LOT["certification_refs"], quantity=DEMO_LOT["quantity"])
+    db.session.add(lot)
+    db.session.flush()
+    stock.move(product.id, lot.quantity, MovementReason.HARVEST, lot_id=lot.id, reference=lot.code, note="demo")
+    created["lots"] = 1
 
 
 def _demo_application(applicant: User, created: dict[str, int]) -> None:

@@ -5,7 +5,17 @@ from marketplace.common.places import ward_in_province
 from marketplace.common.taxcode import is_valid_tax_code
 from marketplace.demo import DEMO_PASSWORD, LANG_SON, load_demo_data
 from marketplace.extensions import db
-from marketplace.models import Category, Cooperative, CooperativeMember, CooperativeStatus, Product, User
+from marketplace.inventory.stock import movements_total
+from marketplace.models import (
+    ApplicationStatus,
+    Category,
+    Cooperative,
+    CooperativeApplication,
+    CooperativeMember,
+    CooperativeStatus,
+    Product,
+    User,
+)
 
 
 def _snapshot():
@@ -75,3 +85,13 @@ def test_seed_demo_refuses_production_unless_asked(make_app):
         assert db.session.scalar(select(func.count(User.id))) == 0
     allowed = app.test_cli_runner().invoke(args=["seed-demo", "--allow-production"])
     assert allowed.exit_code == 0, allowed.output
+
+
+def test_the_demo_has_an_application_to_review_and_a_traceable_lot(app, client):
+    load_demo_data()
+    application = db.session.scalar(select(CooperativeApplication))
+    assert application.status == ApplicationStatus.SUBMITTED and len(application.documents) == 1
+    page = client.get("/trace/catram23").get_data(as_text=True)
+    assert "Cá trắm lồng" in page and "Lồng số 3, sông Kỳ Cùng" in page
+    for product in db.session.scalars(select(Product)):
+        assert product.stock_quantity == movements_total(product.id), product.slug
