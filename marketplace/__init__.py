@@ -7,10 +7,19 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:...> in routes: no larger than a PostgreSQL integer column holds, so a huge id in a URL
+    matches no route (404) instead of reaching the database (an out-of-range error)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -30,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
+    app.url_map.converters["int"] = DatabaseIdConverter
     register_extensions(app)
     register_blueprints(app)
     _register_request_helpers(app)
@@ -66,15 +76,18 @@ def register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api.views import bp as api_bp
     from .audit.views import bp as audit_bp
+    from .inventory.views import bp as vendor_lots_bp, tracing as trace_bp
     from .shop.views import bp as shop_bp
+    from .vendors.import_views import bp as product_import_bp
     from .vendors.product_views import bp as vendor_products_bp
     from .vendors.product_views import image_files as product_images_bp
     from .vendors.views import applying as applications_bp
     from .vendors.views import bp as vendors_bp
     from .vendors.settings_views import bp as vendor_settings_bp, image_files as cooperative_images_bp
 
-    for blueprint in (shop_bp, accounts_bp, applications_bp, vendors_bp, vendor_products_bp, vendor_settings_bp,
-                      cooperative_images_bp, product_images_bp, admin_bp, audit_bp, api_bp):
+    for blueprint in (shop_bp, accounts_bp, applications_bp, vendors_bp, vendor_products_bp, product_import_bp,
+                      vendor_settings_bp, cooperative_images_bp, product_images_bp, vendor_lots_bp, trace_bp, admin_bp,
+                      audit_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

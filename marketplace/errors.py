@@ -29,6 +29,9 @@ MESSAGES = {
         _l("Sorry, something went wrong on our side. It has been logged; please try again shortly."),
     ),
 }
+NUL_MESSAGE = _l(
+    "What you sent contains a character that cannot be stored (a NUL character). Remove it and try again."
+)
 CSRF_MESSAGE = _l(
     "This form has expired or was sent from another site. Reload the page and send it again."
 )
@@ -59,7 +62,17 @@ def _server_error(error: Exception):
     return render_error(500)
 
 
+def _refuse_nul_characters():
+    """PostgreSQL cannot store a NUL character in text and would fail on one; refused for every form
+    field and query-string value at once, instead of on each field."""
+    sent = [*request.args.lists(), *(request.form.lists() if request.method in ("POST", "PUT", "PATCH") else ())]
+    if any("\x00" in key or any("\x00" in value for value in values) for key, values in sent):
+        return render_error(400, NUL_MESSAGE)
+    return None
+
+
 def register_error_handlers(app) -> None:
+    app.before_request(_refuse_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _server_error)

@@ -92,3 +92,10 @@ def test_too_large_request_gets_413_page(make_app):
 def test_form_fields_carry_no_attribute_written_as_none(client):
     page = client.get("/account/register").get_data(as_text=True)
     assert '="None"' not in page and 'required' in page
+
+
+def test_a_nul_character_anywhere_is_refused_with_a_message_not_a_server_error(client):
+    response = client.post("/account/register", data={"full_name": "An\x00", "email": "a@example.com"})
+    assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
+    assert client.get("/products?q=mat%00ong").status_code == 400
+    assert client.get("/api/v1/products?q=%00").get_json()["error"]["status"] == 400

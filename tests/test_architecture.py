@@ -15,6 +15,10 @@ PURE_MODULES = [
     "vendors/documents.py",
     "vendors/images.py",
     "vendors/shipping.py",
+    "vendors/product_csv.py",
+    "inventory/labels.py",
+    "common/money.py",
+    "common/banks.py",
 ]
 FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms")
 

@@ -79,3 +79,19 @@ def test_a_failing_service_leaves_nothing_behind(app):
     with pytest.raises(RuntimeError):
         half_done()
     assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 0
+
+
+def test_an_autocommit_read_inside_a_write_transaction_does_not_wait_for_its_own_lock(app):
+    """The catalog version is read on a connection of its own; inside a write service on SQLite it
+    must not begin IMMEDIATE and wait (20 s, then fail) behind the service's own write lock."""
+    from marketplace.catalog.cache import current_version
+
+    @write_transaction
+    def read_version_while_writing():
+        db.session.execute(text("UPDATE catalog_version SET version = version WHERE id = 1"))
+        started = time.monotonic()
+        version = current_version()
+        return version, time.monotonic() - started
+
+    version, seconds = read_version_while_writing()
+    assert version is not None and seconds < 2

@@ -6,13 +6,14 @@ that is missing fails test_every_object_route_is_in_the_table. Public routes (th
 and admin routes (admins see everything; non-admins get 403 by tests/test_access.py) are not here.
 """
 import io
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from marketplace.accounts import guards
 from marketplace.extensions import db
-from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember, Product, ProductImage
+from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember, Lot, Product, ProductImage
 
 from .factories import DEFAULT_PASSWORD, make_cooperative, make_product, make_user
 from .test_access import _routes
@@ -53,6 +54,14 @@ def _someone_elses_product(app, victim) -> dict:
     return {"product_id": product.id, "image_id": image.id}
 
 
+def _someone_elses_lot(app, victim) -> dict:
+    product_id = _someone_elses_product(app, victim)["product_id"]
+    lot = Lot(product_id=product_id, code="VICTIM23", harvested_on=date(2026, 8, 1), quantity=10)
+    db.session.add(lot)
+    db.session.commit()
+    return {"lot_id": lot.id}
+
+
 # endpoint -> (how to make the victim's object, answers that keep it out of reach)
 OBJECT_ROUTES = {
     "applications.document": (_someone_elses_document, {404}),
@@ -63,6 +72,8 @@ OBJECT_ROUTES = {
     "vendors.join": (_someone_elses_invitation_token, {410, 422}),
     **{f"vendor_products.{name}": (_someone_elses_product, {404})
        for name in ("edit", "archive", "stock", "count", "upload_image", "delete_image", "first_image")},
+    "vendor_lots.lots": (_someone_elses_product, {404}),
+    "vendor_lots.labels": (_someone_elses_lot, {404}),
 }
 
 
@@ -102,3 +113,13 @@ def test_an_owner_cannot_reach_another_cooperatives_objects(app, endpoint):
     assert db.session.scalar(select(CooperativeMember.id).where(CooperativeMember.user_id == victim.id))
     for product in db.session.scalars(select(Product).where(Product.name == "Na của người khác")):
         assert product.status.value == "published" and product.stock_quantity == 50 and len(product.images) == 1
+
+
+def test_ids_too_large_for_the_database_are_not_found(app):
+    owner = make_user()
+    make_cooperative(owner=owner)
+    client = _login(app, owner)
+    for url in ("/vendor/products/99999999999999999999/edit", "/vendor/products/2147483648/stock",
+                "/vendor/staff/99999999999/remove"):
+        method = "post" if url.endswith("remove") else "get"
+        assert getattr(client, method)(url).status_code == 404, url

@@ -144,6 +144,7 @@ def test_a_photo_is_stripped_resized_and_served_with_srcset(client, app, staff):
     assert (image.widths, image.width, image.height) == ("320,800,1600", 1200, 900)
     page = client.get("/products/na-chi-lang-loai-1").get_data(as_text=True)
     assert f"/images/products/{image.stored_name}-320.webp 320w" in page and 'width="1200" height="900"' in page
+    assert f"/images/products/{image.stored_name}-320.webp" in client.get("/vendor/products").get_data(as_text=True)
     served = client.get(f"/images/products/{image.stored_name}-800.webp")
     assert served.status_code == 200 and served.mimetype == "image/webp"
     assert "immutable" in served.headers["Cache-Control"]
