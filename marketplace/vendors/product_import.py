@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..catalog.availability import months_mask, season_months
 from ..catalog.models import Category, Product, ProductStatus
+from ..catalog.search import reindex_products
 from ..extensions import db
 from ..inventory.stock import InsufficientStock
 from ..transaction import write_transaction
@@ -290,14 +291,17 @@ def _apply(cooperative_id: int, province_code: int, data: bytes, fingerprint: st
     plan = check_import(cooperative_id, province_code, data)
     if not plan.ok or plan.fingerprint != fingerprint:
         raise ImportConflict
-    for row in plan.rows:
-        _apply_row(cooperative_id, row, user, note)
+    saved = [_apply_row(cooperative_id, row, user, note) for row in plan.rows]
+    reindex_products([product_id for product_id in saved if product_id is not None])
     return plan
 
 
-def _apply_row(cooperative_id: int, row: RowPlan, user, note: str) -> None:
-    product_id = row.product_id
+def _apply_row(cooperative_id: int, row: RowPlan, user, note: str) -> int | None:
+    """Apply one row; the id of the product when its details were saved (to reindex), else None."""
+    product_id, saved = row.product_id, None
     if row.action == CREATE or set(row.changed) - {"stock"}:
-        product_id = products.save_product(cooperative_id, product_id, row.values, user=user).id
+        product_id = saved = products.save_product(cooperative_id, product_id, row.values, user=user,
+                                                   reindex=False).id
     if row.stock_after is not None and row.stock_after != row.stock_before:
         products.set_stock(cooperative_id, product_id, row.stock_after, user, note)
+    return saved

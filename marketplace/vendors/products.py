@@ -112,8 +112,10 @@ def _certificate(existing: ProductCertification | None, wanted: Certificate) -> 
 
 @write_transaction
 def save_product(cooperative_id: int, product_id: int | None, values: ProductValues,
-                 opening_stock: int = 0, user=None) -> Product:
-    """Create (product_id None) or update the cooperative's product; raises SkuTaken."""
+                 opening_stock: int = 0, user=None, reindex: bool = True) -> Product:
+    """Create (product_id None) or update the cooperative's product; raises SkuTaken.
+
+    `reindex=False` leaves its search document to the caller, who saves many and reindexes once."""
     if product_id is None:
         product = Product(cooperative_id=cooperative_id, status=ProductStatus.DRAFT,
                           slug=_unique_slug(values.name, None))
@@ -129,7 +131,8 @@ def save_product(cooperative_id: int, product_id: int | None, values: ProductVal
         raise SkuTaken(values.sku) from exc
     if opening_stock:
         stock.move(product.id, opening_stock, MovementReason.HARVEST, user=user, note="opening stock")
-    reindex_products([product.id])
+    if reindex:
+        reindex_products([product.id])
     return product
 
 

@@ -165,6 +165,7 @@ def test_a_new_sku_adds_a_product(client, staff):
     assert [(m.quantity, m.reason) for m in db.session.scalars(select(StockMovement))] == [
         (12, MovementReason.CORRECTION)]
     assert client.get(f"/products/{honey.slug}").status_code == 200
+    assert "Mật ong rừng Hữu Lũng" in client.get("/products?q=mat+ong+huu+lung").get_data(as_text=True)  # indexed
 
 
 def test_every_row_error_is_reported_with_its_row_number_and_reason(client, staff):
