@@ -166,6 +166,21 @@ def test_fake_or_too_many_photos_are_refused(client, app, staff):
     assert db.session.scalar(select(func.count(ProductImage.id))) == 6
 
 
+def test_oversized_photos_and_decompression_bombs_are_refused(client, app, staff):
+    client.post("/vendor/products/new", data=product_data())
+    url = f"/vendor/products/{only_product().id}/images"
+    too_big = jpeg_with_gps() + b"\0" * (8 * 1024 * 1024)
+    response = client.post(url, data={"image": (io.BytesIO(too_big), "na.jpg")}, content_type="multipart/form-data",
+                           follow_redirects=True)
+    assert "lớn hơn 8 MB" in response.get_data(as_text=True)
+    bomb = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(bomb, "PNG")  # 400 megapixels in a few kilobytes
+    response = client.post(url, data={"image": (io.BytesIO(bomb.getvalue()), "bomb.png")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    assert "quá nhiều điểm ảnh" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(ProductImage.id))) == 0
+
+
 def test_photos_of_hidden_products_are_not_public(client, app, auth, staff):
     client.post("/vendor/products/new", data=product_data(publish=""))
     product = only_product()
