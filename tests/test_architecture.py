@@ -19,6 +19,7 @@ PURE_MODULES = [
     "inventory/labels.py",
     "common/money.py",
     "common/banks.py",
+    "orders/states.py",
 ]
 FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms")
 
