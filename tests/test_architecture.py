@@ -20,6 +20,7 @@ PURE_MODULES = [
     "common/money.py",
     "common/banks.py",
     "orders/states.py",
+    "orders/cart.py",
 ]
 FRAMEWORKS = ("flask", "flask_", "sqlalchemy", "werkzeug", "wtforms")
 
