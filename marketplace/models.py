@@ -17,6 +17,7 @@ from .catalog.models import (
 )
 from .extensions import db
 from .inventory.models import Lot, MovementReason, StockMovement
+from .orders.models import CartItem
 from .vendors.models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -30,6 +31,7 @@ from .vendors.models import (
 )
 
 __all__ = [
+    "CartItem",
     "ApplicationDocument",
     "ApplicationStatus",
     "CooperativeApplication",

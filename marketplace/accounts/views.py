@@ -16,6 +16,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..common.urls import safe_next
 from ..extensions import limiter
+from ..orders import carts
 from . import emails, services
 from .forms import ChangePasswordForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from .guards import anonymous_only, login_required, public
@@ -41,10 +42,14 @@ def _render_form(template: str, form, **context):
 
 
 def _start_session(user, remember: bool = False) -> None:
-    """Log the user in on a fresh session, so a session planted before login is worthless."""
+    """Log the user in on a fresh session, so a session planted before login is worthless; the
+    guest's cart joins the account's saved cart."""
+    guest_cart = carts.session_lines(session)
     session.clear()
     login_user(user, remember=remember)
     services.record_login(user)
+    if guest_cart:
+        carts.merge_into_user_cart(user, guest_cart)
 
 
 @bp.route("/register", methods=["GET", "POST"])

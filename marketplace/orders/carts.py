@@ -1,0 +1,136 @@
+"""The buyer's cart: a guest's in the session, a logged-in buyer's in the database (merged in at
+login). Every change is checked against the product as it can be ordered now (orders.cart)."""
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+from sqlalchemy import delete, select
+
+from ..catalog.availability import in_season
+from ..catalog.listing import visible_products
+from ..catalog.models import Product
+from ..common.vntime import vietnam_today
+from ..extensions import db
+from ..transaction import write_transaction
+from ..vendors.models import Cooperative
+from ..vendors.shipping import ShippingRates
+from . import cart
+from .models import CartItem
+
+SESSION_KEY = "cart"
+MAX_LINES = 50
+
+
+class CartRefused(Exception):
+    """The quantity cannot be ordered; `problem` says why (orders.cart) and `name` of which product."""
+
+    def __init__(self, problem: cart.Problem, name: str = ""):
+        super().__init__(problem.kind)
+        self.problem, self.name = problem, name
+
+
+def offers(product_ids) -> dict[int, tuple[cart.Offer, Product]]:
+    """Each product as it can be ordered now (on_sale: visible and in season), with the product."""
+    ids = set(product_ids)
+    if not ids:
+        return {}
+    visible = set(db.session.scalars(visible_products().with_only_columns(Product.id).where(Product.id.in_(ids))))
+    month = vietnam_today().month
+    found = {}
+    for product in db.session.scalars(select(Product).where(Product.id.in_(ids))):
+        on_sale = product.id in visible and in_season(product.season_months, month)
+        found[product.id] = (cart.Offer(product.id, product.cooperative_id, product.price,
+                                        product.min_order_quantity, product.max_order_quantity,
+                                        product.stock_quantity, product.weight_grams, on_sale), product)
+    return found
+
+
+def _checked(product_id: int, quantity: int) -> tuple[cart.Offer, Product]:
+    found = offers([product_id]).get(product_id)
+    if found is None:
+        raise CartRefused(cart.Problem(cart.NOT_ON_SALE))
+    offer, product = found
+    problem = cart.problem_with(offer, quantity)
+    if problem is not None:
+        raise CartRefused(problem, product.name)
+    return offer, product
+
+
+# Lines as {product_id: (quantity, price when added)}; the session keeps them as JSON.
+
+def session_lines(session: MutableMapping) -> dict[int, tuple[int, int]]:
+    return {int(key): (int(quantity), int(price)) for key, (quantity, price) in session.get(SESSION_KEY, {}).items()}
+
+
+def _save_session_lines(session: MutableMapping, lines: dict[int, tuple[int, int]]) -> None:
+    session[SESSION_KEY] = {str(key): [quantity, price] for key, (quantity, price) in lines.items()}
+
+
+def user_lines(user) -> dict[int, tuple[int, int]]:
+    return {item.product_id: (item.quantity, item.price_when_added)
+            for item in db.session.scalars(select(CartItem).where(CartItem.user_id == user.id))}
+
+
+def _new_quantity(lines: dict[int, tuple[int, int]], product_id: int, quantity: int, adding: bool) -> tuple[int, int]:
+    """The quantity to keep and the price it was first added at."""
+    current, price = lines.get(product_id, (0, None))
+    if product_id not in lines and len(lines) >= MAX_LINES:
+        raise CartRefused(cart.Problem(cart.ABOVE_MAXIMUM, MAX_LINES))
+    return (current + quantity if adding else quantity), price
+
+
+def change_session_cart(session: MutableMapping, product_id: int, quantity: int, adding: bool) -> None:
+    """Add `quantity` (adding) or set it; 0 when setting removes the line. Raises CartRefused."""
+    lines = session_lines(session)
+    wanted, price = _new_quantity(lines, product_id, quantity, adding)
+    if wanted <= 0:
+        lines.pop(product_id, None)
+    else:
+        offer, _ = _checked(product_id, wanted)
+        lines[product_id] = (wanted, price if price is not None else offer.price)
+    _save_session_lines(session, lines)
+
+
+@write_transaction
+def change_user_cart(user, product_id: int, quantity: int, adding: bool) -> None:
+    lines = user_lines(user)
+    wanted, price = _new_quantity(lines, product_id, quantity, adding)
+    if wanted <= 0:
+        db.session.execute(delete(CartItem).where(CartItem.user_id == user.id, CartItem.product_id == product_id))
+        return
+    offer, _ = _checked(product_id, wanted)
+    item = db.session.scalar(select(CartItem).where(CartItem.user_id == user.id, CartItem.product_id == product_id))
+    if item is None:
+        db.session.add(CartItem(user_id=user.id, product_id=product_id, quantity=wanted, price_when_added=offer.price))
+    else:
+        item.quantity = wanted
+
+
+@write_transaction
+def merge_into_user_cart(user, lines: dict[int, tuple[int, int]]) -> None:
+    """A guest's lines join the account's saved cart at login; quantities of the same product add up
+    (the cart page then says if the sum breaks a rule)."""
+    saved = {item.product_id: item for item in db.session.scalars(select(CartItem).where(CartItem.user_id == user.id))}
+    existing = set(db.session.scalars(select(Product.id).where(Product.id.in_(lines))))
+    for product_id, (quantity, price) in lines.items():
+        if product_id not in existing:
+            continue
+        if product_id in saved:
+            saved[product_id].quantity += quantity
+        else:
+            db.session.add(CartItem(user_id=user.id, product_id=product_id, quantity=quantity, price_when_added=price))
+
+
+def rates_of(cooperative_ids) -> dict[int, ShippingRates]:
+    return {c.id: ShippingRates(c.shipping_flat_fee, c.shipping_fee_per_kg, c.free_shipping_threshold,
+                                c.in_province_flat_fee, c.in_province_fee_per_kg)
+            for c in db.session.scalars(select(Cooperative).where(Cooperative.id.in_(set(cooperative_ids))))}
+
+
+def contents(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.CooperativeGroup], dict[int, Product]]:
+    """The cart by cooperative with subtotals and shipping (before an address: the rate elsewhere),
+    and the products by id for showing them. Products gone from the database are left out."""
+    found = offers(lines)
+    items = [cart.Item(found[pid][0], quantity, price) for pid, (quantity, price) in lines.items() if pid in found]
+    groups = cart.groups(items, rates_of(item.offer.cooperative_id for item in items), in_province={})
+    return groups, {pid: product for pid, (_, product) in found.items()}

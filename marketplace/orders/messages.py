@@ -1,0 +1,17 @@
+"""Why a quantity cannot go in the cart, said to buyers in their language."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from . import cart
+
+
+def cart_problem_message(refused) -> str:
+    problem, name = refused.problem, refused.name
+    if problem.kind == cart.BELOW_MINIMUM:
+        return _("%(name)s is sold from %(n)d at a time.", name=name, n=problem.limit)
+    if problem.kind == cart.ABOVE_MAXIMUM:
+        return _("You can order at most %(n)d of %(name)s at a time.", name=name or _("a product"), n=problem.limit)
+    if problem.kind == cart.NOT_ENOUGH_STOCK:
+        return _("Only %(n)d of %(name)s left.", name=name, n=problem.limit)
+    return _("This product cannot be ordered at the moment.")
