@@ -191,7 +191,9 @@ def _decide_bank_change(cooperative_id: int, form: PendingBankForm, form_name: s
 def verify_bank_change(cooperative_id: int):
     return _decide_bank_change(
         cooperative_id, PendingBankForm(prefix="bank-verify"), "bank_verify_form",
-        lambda form: settings.verify_bank_change(current_user, cooperative_id, form.seen()),
+        lambda form: emails.send_bank_change_notice(
+            settings.verify_bank_change(current_user, cooperative_id, form.seen()), "verified",
+            form.seen().described()),
         _("The new bank account is verified: payouts and transfer QR codes use it from now on."))
 
 
@@ -200,5 +202,7 @@ def verify_bank_change(cooperative_id: int):
 def reject_bank_change(cooperative_id: int):
     return _decide_bank_change(
         cooperative_id, BankRejectForm(prefix="bank-reject"), "bank_reject_form",
-        lambda form: settings.reject_bank_change(current_user, cooperative_id, form.seen(), form.reason.data),
+        lambda form: emails.send_bank_change_notice(
+            settings.reject_bank_change(current_user, cooperative_id, form.seen(), form.reason.data), "rejected",
+            form.seen().described(), form.reason.data),
         _("The bank account change is rejected: payouts stay with the current account."))

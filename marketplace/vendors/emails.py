@@ -6,7 +6,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import mailer
-from .models import ApplicationStatus
+from .models import ApplicationStatus, MemberRole
 
 SUBJECTS = {
     ApplicationStatus.SUBMITTED: _l("Chợ HTX: we received your cooperative application"),
@@ -53,3 +53,21 @@ def send_low_stock_digest(digest, link: str) -> None:
                 body=render_template("email/low_stock.txt", cooperative=digest.cooperative,
                                      products=digest.products, link=link),
             )
+
+
+BANK_SUBJECTS = {
+    "requested": _l("Chợ HTX: a change of your bank account was requested"),
+    "verified": _l("Chợ HTX: your new bank account is verified"),
+    "rejected": _l("Chợ HTX: your bank account change was not accepted"),
+}
+
+
+def send_bank_change_notice(cooperative, event: str, account: str, reason: str = "") -> None:
+    """To the owner at each step of a bank account change: a request they did not make is the
+    first sign of a stolen login trying to redirect payouts."""
+    owners = [member.user.email for member in cooperative.members if member.role == MemberRole.OWNER]
+    with force_locale("vi"):
+        for owner in owners:
+            mailer.send(to=owner, subject=str(BANK_SUBJECTS[event]),
+                        body=render_template("email/bank_change.txt", cooperative=cooperative, event=event,
+                                             account=account, reason=reason))

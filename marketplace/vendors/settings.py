@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from ..audit import services as audit
 from ..database import utcnow
+from ..common.banks import bank_name
 from ..extensions import db
 from ..transaction import write_transaction
 from . import images
@@ -45,6 +46,9 @@ class BankAccount:
     bank_bin: str
     account_number: str
     holder: str
+
+    def described(self) -> str:
+        return f"{bank_name(self.bank_bin)} {self.account_number} ({self.holder})"
 
 
 def active_account(cooperative: Cooperative) -> BankAccount:

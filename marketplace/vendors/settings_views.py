@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from ..accounts.guards import cooperative_owner_required, public
 from ..errors import render_error
-from . import settings
+from . import emails, settings
 from .image_responses import image_response
 from .settings import SettingsRefused
 from .settings_forms import BankAccountForm, ProfileForm, ShippingForm
@@ -89,10 +89,16 @@ def bank():
     cooperative = _cooperative()
     return _settings_page(
         BankAccountForm(), "vendors/settings_bank.html",
-        lambda f: settings.request_bank_change(current_user, f.account()),
+        _request_bank_change,
         _("Your request is sent. Payouts keep going to the current account until an administrator verifies "
           "the new one."),
         active=settings.active_account(cooperative), pending=settings.pending_account(cooperative))
+
+
+def _request_bank_change(form) -> None:
+    account = form.account()
+    cooperative = settings.request_bank_change(current_user, account)
+    emails.send_bank_change_notice(cooperative, "requested", account.described())
 
 
 @image_files.route("/<file_name>")

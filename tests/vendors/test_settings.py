@@ -302,6 +302,19 @@ def test_rejecting_a_bank_change_needs_a_reason_and_keeps_the_account(client, au
     assert entry.details["reason"] == reason and entry.details["rejected"]["account_number"] == "001100223344"
 
 
+def test_the_owner_is_emailed_at_each_step_of_a_bank_change(client, auth, as_owner, cooperative, admin, outbox):
+    client.post("/vendor/settings/bank", data=bank_data())
+    requested = outbox[-1]
+    assert requested["To"] == as_owner.email and "Vietcombank 001100223344" in requested.get_content()
+    assert "đổi mật khẩu ngay" in requested.get_content()  # a request they did not make: a stolen login
+    pending = reloaded(cooperative)
+    auth.logout()
+    auth.login(admin.email)
+    url = f"/admin/vendors/coops/{cooperative.id}/bank"
+    client.post(f"{url}/reject", data=admin_decision_data(pending, "bank-reject", reason="Không xác minh được."))
+    assert outbox[-1]["To"] == as_owner.email and "Không xác minh được." in outbox[-1].get_content()
+
+
 def test_an_admin_decides_only_on_the_account_they_saw(client, auth, as_owner, cooperative, admin):
     client.post("/vendor/settings/bank", data=bank_data())
     seen = reloaded(cooperative)
