@@ -124,9 +124,13 @@ def _cooperative_or_404(cooperative_id: int) -> Cooperative:
     return cooperative
 
 
-def _cooperative_page(cooperative: Cooperative, form: ReasonForm | None = None, status: int = 200):
-    return render_template("admin/cooperative.html", cooperative=cooperative, form=form or ReasonForm(),
-                           application=applications.application_of(cooperative)), status
+def _cooperative_page(cooperative: Cooperative, status: int = 200, **forms):
+    """The cooperative's page with its forms: blank, but for a refused one shown again with its errors."""
+    forms.setdefault("form", ReasonForm())
+    forms.setdefault("bank_verify_form", PendingBankForm(prefix="bank-verify"))
+    forms.setdefault("bank_reject_form", BankRejectForm(prefix="bank-reject"))
+    return render_template("admin/cooperative.html", cooperative=cooperative,
+                           application=applications.application_of(cooperative), **forms), status
 
 
 @bp.route("/vendors/coops/<int:cooperative_id>")
@@ -135,61 +139,46 @@ def cooperative(cooperative_id: int):
     return _cooperative_page(_cooperative_or_404(cooperative_id))
 
 
-def _change_status(cooperative_id: int, change, done: str):
+def _act_on_cooperative(cooperative_id: int, form, form_name: str, act, done: str):
+    """Run one admin decision on a cooperative; a refused one shows the page again with the reason."""
     cooperative = _cooperative_or_404(cooperative_id)
-    form = ReasonForm()
     if form.validate_on_submit():
         try:
-            change(current_user, cooperative_id, form.reason.data)
+            act(form)
         except ApplicationRefused as refused:
             flash(refusal_message(refused.reason), "error")
-        else:
-            flash(done, "success")
-            return redirect(url_for(".cooperative", cooperative_id=cooperative_id))
-    return _cooperative_page(cooperative, form, INVALID_FORM)
-
-
-@bp.route("/vendors/coops/<int:cooperative_id>/suspend", methods=["POST"])
-@admin_required
-def suspend(cooperative_id: int):
-    return _change_status(cooperative_id, applications.suspend,
-                          _("The cooperative is suspended: its products are hidden from the marketplace."))
-
-
-@bp.route("/vendors/coops/<int:cooperative_id>/reinstate", methods=["POST"])
-@admin_required
-def reinstate(cooperative_id: int):
-    return _change_status(cooperative_id, applications.reinstate,
-                          _("The cooperative is active again: its products are back on the marketplace."))
-
-
-# A cooperative's bank account change, waiting for verification (vendors.settings)
-
-@bp.context_processor
-def _bank_change_forms() -> dict:
-    """Blank forms for the pending change on the cooperative page; a refused decision passes its own."""
-    return {"bank_verify_form": PendingBankForm(prefix="bank-verify"),
-            "bank_reject_form": BankRejectForm(prefix="bank-reject")}
-
-
-def _decide_bank_change(cooperative_id: int, form: PendingBankForm, form_name: str, decide, done: str):
-    cooperative = _cooperative_or_404(cooperative_id)
-    if form.validate_on_submit():
-        try:
-            decide(form)
         except SettingsRefused as refused:
             flash(settings_refusal_message(refused.reason), "error")
         else:
             flash(done, "success")
             return redirect(url_for(".cooperative", cooperative_id=cooperative_id))
-    return render_template("admin/cooperative.html", cooperative=cooperative, form=ReasonForm(),
-                           application=applications.application_of(cooperative), **{form_name: form}), INVALID_FORM
+    return _cooperative_page(cooperative, INVALID_FORM, **{form_name: form})
 
+
+@bp.route("/vendors/coops/<int:cooperative_id>/suspend", methods=["POST"])
+@admin_required
+def suspend(cooperative_id: int):
+    return _act_on_cooperative(
+        cooperative_id, ReasonForm(), "form",
+        lambda form: applications.suspend(current_user, cooperative_id, form.reason.data),
+        _("The cooperative is suspended: its products are hidden from the marketplace."))
+
+
+@bp.route("/vendors/coops/<int:cooperative_id>/reinstate", methods=["POST"])
+@admin_required
+def reinstate(cooperative_id: int):
+    return _act_on_cooperative(
+        cooperative_id, ReasonForm(), "form",
+        lambda form: applications.reinstate(current_user, cooperative_id, form.reason.data),
+        _("The cooperative is active again: its products are back on the marketplace."))
+
+
+# A cooperative's bank account change, waiting for verification (vendors.settings)
 
 @bp.route("/vendors/coops/<int:cooperative_id>/bank/verify", methods=["POST"])
 @admin_required
 def verify_bank_change(cooperative_id: int):
-    return _decide_bank_change(
+    return _act_on_cooperative(
         cooperative_id, PendingBankForm(prefix="bank-verify"), "bank_verify_form",
         lambda form: emails.send_bank_change_notice(
             settings.verify_bank_change(current_user, cooperative_id, form.seen()), "verified",
@@ -200,7 +189,7 @@ def verify_bank_change(cooperative_id: int):
 @bp.route("/vendors/coops/<int:cooperative_id>/bank/reject", methods=["POST"])
 @admin_required
 def reject_bank_change(cooperative_id: int):
-    return _decide_bank_change(
+    return _act_on_cooperative(
         cooperative_id, BankRejectForm(prefix="bank-reject"), "bank_reject_form",
         lambda form: emails.send_bank_change_notice(
             settings.reject_bank_change(current_user, cooperative_id, form.seen(), form.reason.data), "rejected",

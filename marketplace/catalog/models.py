@@ -117,8 +117,6 @@ class Product(db.Model):
     sold_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(index=True)
-    # Copies of the certifications' expiry (NO_EXPIRY when none; NULL without a certificate of the
-    # kind), kept in step on every flush, so filters and facet counts never join certifications.
     # What a listing adds (the listings issue): a crossed-out price, VAT, shipping weight, limits.
     compare_at_price: Mapped[int | None] = mapped_column(BigInteger)
     vat_rate: Mapped[VatRate] = mapped_column(enum_type(VatRate), default=VatRate.NOT_SUBJECT)
@@ -128,6 +126,8 @@ class Product(db.Model):
     sku: Mapped[str] = mapped_column(String(40), default="")
     low_stock_threshold: Mapped[int] = mapped_column(default=5)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Copies of the certifications' expiry (NO_EXPIRY when none; NULL without a certificate of the
+    # kind), kept in step on every flush, so filters and facet counts never join certifications.
     ocop_valid_until: Mapped[date | None]
     vietgap_valid_until: Mapped[date | None]
     organic_valid_until: Mapped[date | None]

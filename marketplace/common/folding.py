@@ -44,3 +44,18 @@ def exact_words(query: str) -> list[str]:
 def slug(text: str) -> str:
     """A URL slug: "HTX Na Chi Lăng" -> "htx-na-chi-lang"."""
     return fold(text).replace(" ", "-")
+
+
+def starts_words(search: str, *texts: str) -> bool:
+    """Every word of the search starts a word of the texts, case and diacritics ignored: the rule of
+    the small name searches done in Python (cooperatives, applications, a cooperative's products)."""
+    haystack = " " + fold(" ".join(texts))
+    return all(" " + word in haystack for word in terms(search))
+
+
+def free_slug(base: str, taken: set[str]) -> str:
+    """`base`, or base-2, base-3... the first that is not taken."""
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate

@@ -6,20 +6,16 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
+from ..vendors.forms import REQUIRED, stripped
 from .labels import MAX_LABELS, PER_PAGE
 from .lots import MAX_QUANTITY, LotProblem, LotValues
 
-REQUIRED = _l("Please fill in this field.")
 QUANTITY = _l("Enter a whole number from %(min)d to %(max)d.", min=1, max=MAX_QUANTITY)
 PROBLEMS = {
     LotProblem.HARVEST_IN_THE_FUTURE: _l("The harvest date cannot be in the future."),
     LotProblem.BEST_BEFORE_THE_HARVEST: _l("The best-before date cannot be before the harvest date."),
     LotProblem.QUANTITY_OUT_OF_RANGE: QUANTITY,
 }
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _whole_number(form, field) -> None:
@@ -30,7 +26,7 @@ def _whole_number(form, field) -> None:
 
 
 def _text(label, max_length: int, description, *, field=StringField):
-    return field(label, validators=[Optional(), Length(max=max_length)], filters=[_stripped],
+    return field(label, validators=[Optional(), Length(max=max_length)], filters=[stripped],
                  description=description)
 
 

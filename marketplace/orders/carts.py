@@ -13,6 +13,7 @@ from ..common.vntime import vietnam_today
 from ..extensions import db
 from ..transaction import write_transaction
 from ..vendors.models import Cooperative
+from ..vendors.settings import shipping_rates
 from ..vendors.shipping import ShippingRates
 from . import cart
 from .models import CartItem
@@ -122,8 +123,7 @@ def merge_into_user_cart(user, lines: dict[int, tuple[int, int]]) -> None:
 
 
 def rates_of(cooperative_ids) -> dict[int, ShippingRates]:
-    return {c.id: ShippingRates(c.shipping_flat_fee, c.shipping_fee_per_kg, c.free_shipping_threshold,
-                                c.in_province_flat_fee, c.in_province_fee_per_kg)
+    return {c.id: shipping_rates(c)
             for c in db.session.scalars(select(Cooperative).where(Cooperative.id.in_(set(cooperative_ids))))}
 
 

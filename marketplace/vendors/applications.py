@@ -8,11 +8,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..audit import services as audit
-from ..common.folding import fold, slug
+from ..common.folding import free_slug, slug, starts_words
 from ..database import utcnow
 from ..extensions import db
 from ..transaction import write_transaction
 from . import documents
+from .services import may_see_unpublished
 from .models import (
     EDITABLE_APPLICATION,
     OPEN_APPLICATION,
@@ -47,7 +48,6 @@ class ApplicationRefused(Exception):
 ALREADY_MEMBER = "already_member"
 NOT_EDITABLE = "not_editable"
 TAX_CODE_TAKEN = "tax_code_taken"
-OPEN_ELSEWHERE = "open_elsewhere"
 NO_REGISTRATION_DOCUMENT = "no_registration_document"
 DOCUMENT_TYPE = "document_type"
 DOCUMENT_TOO_LARGE = "document_too_large"
@@ -140,16 +140,20 @@ def add_document(user, kind: DocumentKind, filename: str, data: bytes, upload_fo
     return document
 
 
-@write_transaction
 def remove_document(user, document_id: int, upload_folder: str) -> None:
+    stored_name = _delete_document(user, document_id)
+    documents.remove(upload_folder, stored_name)  # after the commit: no row points at it any more
+
+
+@write_transaction
+def _delete_document(user, document_id: int) -> str:
     document = db.session.get(ApplicationDocument, document_id)
     if document is None or document.application.applicant_id != user.id:
         raise LookupError(document_id)
     if not document.application.is_editable:
         raise ApplicationRefused(NOT_EDITABLE)
     db.session.delete(document)
-    db.session.flush()
-    documents.remove(upload_folder, document.stored_name)
+    return document.stored_name
 
 
 def document_for(user, document_id: int) -> ApplicationDocument | None:
@@ -159,12 +163,8 @@ def document_for(user, document_id: int) -> ApplicationDocument | None:
     if document is None:
         return None
     application = document.application
-    membership = user.membership
-    allowed = (
-        user.is_admin
-        or application.applicant_id == user.id
-        or (membership is not None and application.cooperative_id == membership.cooperative_id)
-    )
+    allowed = application.applicant_id == user.id or user.is_admin or (
+        application.cooperative_id is not None and may_see_unpublished(user, application.cooperative_id))
     return document if allowed else None
 
 
@@ -189,12 +189,12 @@ def applications_with_status(status: ApplicationStatus, search: str = "") -> lis
     statement = (select(CooperativeApplication).where(CooperativeApplication.status == status)
                  .order_by(CooperativeApplication.submitted_at, CooperativeApplication.id))
     found = list(db.session.scalars(statement))
-    return [a for a in found if _matches(search, a.legal_name, a.display_name, a.tax_code)]
+    return [a for a in found if starts_words(search, a.legal_name, a.display_name, a.tax_code)]
 
 
 def cooperatives_with_status(status: CooperativeStatus, search: str = "") -> list[Cooperative]:
     found = db.session.scalars(select(Cooperative).where(Cooperative.status == status).order_by(Cooperative.name))
-    return [c for c in found if _matches(search, c.legal_name, c.name, c.tax_code)]
+    return [c for c in found if starts_words(search, c.legal_name, c.name, c.tax_code)]
 
 
 def application_of(cooperative: Cooperative) -> CooperativeApplication | None:
@@ -202,21 +202,9 @@ def application_of(cooperative: Cooperative) -> CooperativeApplication | None:
         CooperativeApplication.cooperative_id == cooperative.id))
 
 
-def _matches(search: str, *texts: str) -> bool:
-    """Every word of the search starts a word of the texts, diacritics ignored."""
-    words = fold(search).split()
-    haystack = " " + fold(" ".join(texts))
-    return all(" " + word in haystack for word in words)
-
-
 def suggested_slug(application: CooperativeApplication) -> str:
     base = slug(application.display_name or application.legal_name) or "htx"
-    taken = set(db.session.scalars(select(Cooperative.slug).where(
-        or_(Cooperative.slug == base, Cooperative.slug.like(f"{base}-%")))))
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return free_slug(base, set(db.session.scalars(select(Cooperative.slug).where(Cooperative.slug.like(f"{base}%")))))
 
 
 def _target(application: CooperativeApplication) -> str:

@@ -1,14 +1,13 @@
 """Forms of the cooperative application and of the admins' decisions on it."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..accounts.forms import REQUIRED
 from ..common.banks import BANKS
 from ..common.phone import normalize_mobile
 from ..common.places import province_choices, ward_in_province, ward_choices
@@ -16,7 +15,6 @@ from ..common.taxcode import is_valid_tax_code
 from ..common.vntime import vietnam_today
 from .models import DocumentKind
 
-REQUIRED = _l("Please fill in this field.")
 DEFAULT_PROVINCE = 20  # Lạng Sơn, where the marketplace starts
 FIRST_FOUNDING_YEAR = 1945
 # Fields a submitted application must have; a draft may leave them empty.
@@ -28,12 +26,40 @@ REQUIRED_TO_SUBMIT = (
 )
 
 
-def _stripped(value):
+def stripped(value):
+    """A filter for text fields: without surrounding spaces."""
     return value.strip() if isinstance(value, str) else value
 
 
-def _text(label, max_length: int, **kwargs) -> StringField:
-    return StringField(label, validators=[Optional(), Length(max=max_length)], filters=[_stripped], **kwargs)
+# Field rules the cooperative forms share (application, settings): each checks a value that is there.
+
+def founding_year(form, field) -> None:
+    if field.data is not None and not FIRST_FOUNDING_YEAR <= field.data <= vietnam_today().year:
+        raise ValidationError(_l("Enter a year between %(first)d and this year.", first=FIRST_FOUNDING_YEAR))
+
+
+def mobile_number(form, field) -> None:
+    """A Vietnamese mobile number, stored normalized (+84…)."""
+    if field.data:
+        normalized = normalize_mobile(field.data)
+        if normalized is None:
+            raise ValidationError(_l("Enter a Vietnamese mobile number: 10 digits starting with 0, or +84."))
+        field.data = normalized
+
+
+def bank_in_list(form, field) -> None:
+    if field.data and field.data not in BANKS:
+        raise ValidationError(_l("Choose a bank from the list."))
+
+
+def account_number_digits(form, field) -> None:
+    if field.data and not (field.data.isascii() and field.data.isdigit() and 6 <= len(field.data) <= 19):
+        raise ValidationError(_l("An account number has 6 to 19 digits, and digits only."))
+
+
+def _text(label, max_length: int, validators=(), **kwargs) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length), *validators], filters=[stripped],
+                       **kwargs)
 
 
 def _coerce_code(value):
@@ -53,17 +79,19 @@ class ApplicationForm(FlaskForm):
     street_address = _text(_l("Street address"), 255)
     representative_name = _text(_l("Legal representative"), 120)
     representative_title = _text(_l("Representative's title"), 120, description=_l("For example: Giám đốc."))
-    phone = _text(_l("Phone"), 20, render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    phone = _text(_l("Phone"), 20, validators=[mobile_number], render_kw={"inputmode": "tel", "autocomplete": "tel"})
     email = EmailField(_l("Email"), validators=[Optional(), Length(max=254), Email(
-        message=_l("Enter a valid email address, for example ten@example.com."))], filters=[_stripped])
-    bank_bin = SelectField(_l("Bank"), choices=[("", "—")] + list(BANKS.items()), validate_choice=False)
-    bank_account_number = _text(_l("Account number"), 19, render_kw={"inputmode": "numeric"})
+        message=_l("Enter a valid email address, for example ten@example.com."))], filters=[stripped])
+    bank_bin = SelectField(_l("Bank"), choices=[("", "—")] + list(BANKS.items()), validate_choice=False,
+                           validators=[bank_in_list])
+    bank_account_number = _text(_l("Account number"), 19, validators=[account_number_digits],
+                                render_kw={"inputmode": "numeric"})
     bank_account_holder = _text(_l("Account holder"), 120, description=_l("The cooperative's name as the bank has it."))
-    founded_year = IntegerField(_l("Founding year"), validators=[Optional()])
+    founded_year = IntegerField(_l("Founding year"), validators=[Optional(), founding_year])
     member_count = IntegerField(_l("Number of members"), validators=[Optional(), NumberRange(
         min=1, max=100_000, message=_l("Enter a number of members from 1."))])
     main_products = _text(_l("Main products"), 300)
-    description = TextAreaField(_l("Story"), validators=[Optional(), Length(max=5000)], filters=[_stripped])
+    description = TextAreaField(_l("Story"), validators=[Optional(), Length(max=5000)], filters=[stripped])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,10 +99,6 @@ class ApplicationForm(FlaskForm):
         self.ward_code.choices = [("", "—")] + ward_choices(self.province_code.data or DEFAULT_PROVINCE)
         if self.province_code.data is None and not self.is_submitted():
             self.province_code.data = DEFAULT_PROVINCE
-
-    def validate_founded_year(self, field) -> None:
-        if field.data is not None and not FIRST_FOUNDING_YEAR <= field.data <= vietnam_today().year:
-            raise ValidationError(_l("Enter a year between %(first)d and this year.", first=FIRST_FOUNDING_YEAR))
 
     def validate_tax_code(self, field) -> None:
         if field.data and not is_valid_tax_code(field.data):
@@ -91,21 +115,6 @@ class ApplicationForm(FlaskForm):
     def validate_ward_code(self, field) -> None:
         if field.data is not None and not ward_in_province(field.data, self.province_code.data or 0):
             raise ValidationError(_l("Choose a commune or ward of the chosen province."))
-
-    def validate_phone(self, field) -> None:
-        if field.data:
-            normalized = normalize_mobile(field.data)
-            if normalized is None:
-                raise ValidationError(_l("Enter a Vietnamese mobile number: 10 digits starting with 0, or +84."))
-            field.data = normalized
-
-    def validate_bank_bin(self, field) -> None:
-        if field.data and field.data not in BANKS:
-            raise ValidationError(_l("Choose a bank from the list."))
-
-    def validate_bank_account_number(self, field) -> None:
-        if field.data and not (field.data.isascii() and field.data.isdigit() and 6 <= len(field.data) <= 19):
-            raise ValidationError(_l("An account number has 6 to 19 digits, and digits only."))
 
     def validate_for_submission(self) -> bool:
         """Validate, and also require every field: what submitting asks beyond saving a draft."""
@@ -135,20 +144,20 @@ class ReasonForm(FlaskForm):
     """Reject, request changes, suspend or reinstate: each needs a reason the applicant will read."""
 
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=REQUIRED), Length(max=2000)],
-                           filters=[_stripped])
+                           filters=[stripped])
 
 
 class ApproveForm(FlaskForm):
     slug = StringField(_l("Address of the cooperative's page"), validators=[
         DataRequired(message=REQUIRED), Length(max=80),
         Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and dashes."))],
-        filters=[_stripped])
+        filters=[stripped])
 
 
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email of the person to invite"), validators=[
         DataRequired(message=REQUIRED), Length(max=254),
-        Email(message=_l("Enter a valid email address, for example ten@example.com."))], filters=[_stripped])
+        Email(message=_l("Enter a valid email address, for example ten@example.com."))], filters=[stripped])
 
 
 class TransferOwnershipForm(FlaskForm):

@@ -20,9 +20,9 @@ from ..catalog.availability import season_months
 from ..catalog.models import MAX_PRICE, CertificationKind, ProductStatus, VatRate
 from ..inventory.models import MovementReason
 from ..common.places import ward_choices, ward_in_province
+from .forms import REQUIRED, stripped
 from .products import Certificate, ProductValues
 
-REQUIRED = _l("Please fill in this field.")
 MONTHS = [(str(m), _l("Month %(month)d", month=m)) for m in range(1, 13)]
 VAT_RATE_LABELS = {
     VatRate.NOT_SUBJECT: _l("Not subject to VAT (own produce, unprocessed)"),
@@ -33,10 +33,6 @@ VAT_RATE_LABELS = {
 }
 UNIT_SUGGESTIONS = ("kg", "hộp", "chai", "quả", "con", "bó", "túi", "khay 10 quả")
 MAX_QUANTITY = 100_000
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _whole_number(label, *, required: bool = False, minimum: int = 0, maximum: int = MAX_QUANTITY, **kwargs):
@@ -53,11 +49,11 @@ class MultiCheckboxField(SelectMultipleField):
 
 class ProductForm(FlaskForm):
     name = StringField(_l("Product name"), validators=[DataRequired(message=REQUIRED), Length(max=200)],
-                       filters=[_stripped])
+                       filters=[stripped])
     category = SelectField(_l("Category"), coerce=int, validate_choice=False)
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], filters=[_stripped],
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)], filters=[stripped],
                                 description=_l("Plain text; an empty line starts a new paragraph."))
-    unit = StringField(_l("Unit"), validators=[DataRequired(message=REQUIRED), Length(max=30)], filters=[_stripped],
+    unit = StringField(_l("Unit"), validators=[DataRequired(message=REQUIRED), Length(max=30)], filters=[stripped],
                        description=_l("For example: kg, hộp, chai, quả, khay 10 quả."))
     price = _whole_number(_l("Price per unit (đồng)"), required=True, minimum=1, maximum=MAX_PRICE)
     compare_at_price = _whole_number(_l("Price before discount (đồng)"), minimum=1, maximum=MAX_PRICE,
@@ -70,19 +66,19 @@ class ProductForm(FlaskForm):
     max_order_quantity = _whole_number(_l("Maximum order quantity"), minimum=1,
                                        description=_l("Optional: leave empty for no limit."))
     sku = StringField(_l("SKU (your own product code)"), validators=[Optional(), Length(max=40), Regexp(
-        r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes and underscores."))], filters=[_stripped])
+        r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes and underscores."))], filters=[stripped])
     low_stock_threshold = _whole_number(_l("Warn me when stock is at or below"), required=True, default=5)
     origin_ward = SelectField(_l("Grown or made in (commune or ward)"), coerce=int, validate_choice=False)
     season = MultiCheckboxField(_l("Season"), choices=MONTHS, description=_l("No month ticked means all year."))
     ocop_stars = SelectField(_l("OCOP stars"), choices=[("", "—"), ("3", "3"), ("4", "4"), ("5", "5")])
     ocop_number = StringField(_l("OCOP certificate number"), validators=[Optional(), Length(max=60)],
-                              filters=[_stripped])
+                              filters=[stripped])
     ocop_expires_on = DateField(_l("OCOP certificate valid until"), validators=[Optional()])
     vietgap_number = StringField(_l("VietGAP certificate number"), validators=[Optional(), Length(max=60)],
-                                 filters=[_stripped])
+                                 filters=[stripped])
     vietgap_expires_on = DateField(_l("VietGAP certificate valid until"), validators=[Optional()])
     organic_number = StringField(_l("Organic certificate number"), validators=[Optional(), Length(max=60)],
-                                 filters=[_stripped])
+                                 filters=[stripped])
     organic_expires_on = DateField(_l("Organic certificate valid until"), validators=[Optional()])
     publish = BooleanField(_l("Published: buyers can see and order it"))
 
@@ -154,7 +150,7 @@ MANUAL_REASONS = {
 class MovementForm(FlaskForm):
     reason = SelectField(_l("What happened"), choices=[(r.value, text) for r, (text, _) in MANUAL_REASONS.items()])
     quantity = _whole_number(_l("Quantity"), required=True, minimum=1)
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)], filters=[_stripped])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)], filters=[stripped])
 
     def signed_quantity(self) -> int:
         return self.quantity.data * MANUAL_REASONS[MovementReason(self.reason.data)][1]

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..transaction import write_transaction
 from . import images
 from .products import product_of
+from .services import may_see_unpublished
 
 MAX_IMAGES = 6
 
@@ -90,7 +91,4 @@ def image_file(user, file_name: str) -> tuple[ProductImage, bool] | None:
                                .where(Product.id == image.product_id)) is not None
     if public:
         return image, True
-    membership = user.membership if user.is_authenticated else None
-    allowed = user.is_authenticated and (user.is_admin or (
-        membership is not None and membership.cooperative_id == image.product.cooperative_id))
-    return (image, False) if allowed else None
+    return (image, False) if may_see_unpublished(user, image.product.cooperative_id) else None

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog.availability import months_mask
 from ..catalog.models import CertificationKind, Product, ProductCertification, ProductStatus, VatRate
 from ..catalog.search import reindex_products
-from ..common.folding import fold, slug
+from ..common.folding import free_slug, slug, starts_words
 from ..database import utcnow
 from ..extensions import db
 from ..inventory import stock
@@ -71,19 +71,12 @@ def products_of(cooperative_id: int, *, search: str = "", status: ProductStatus 
         statement = statement.where(Product.status == status)
     if category_id is not None:
         statement = statement.where(Product.category_id == category_id)
-    words = fold(search).split()
-    return [p for p in db.session.scalars(statement)
-            if all(word in f" {fold(p.name)} {fold(p.sku)}" for word in words)]
+    return [p for p in db.session.scalars(statement) if starts_words(search, p.name, p.sku)]
 
 
-def _unique_slug(name: str, product_id: int | None) -> str:
+def _unique_slug(name: str) -> str:
     base = slug(name)[:100] or "san-pham"
-    taken = set(db.session.scalars(select(Product.slug).where(
-        Product.slug.like(f"{base}%"), Product.id != (product_id or 0))))
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
+    return free_slug(base, set(db.session.scalars(select(Product.slug).where(Product.slug.like(f"{base}%")))))
 
 
 def _apply(product: Product, values: ProductValues) -> None:
@@ -118,7 +111,7 @@ def save_product(cooperative_id: int, product_id: int | None, values: ProductVal
     `reindex=False` leaves its search document to the caller, who saves many and reindexes once."""
     if product_id is None:
         product = Product(cooperative_id=cooperative_id, status=ProductStatus.DRAFT,
-                          slug=_unique_slug(values.name, None))
+                          slug=_unique_slug(values.name))
     else:
         product = product_of(cooperative_id, product_id)
     if product.status == ProductStatus.ARCHIVED and values.publish:

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ..catalog.models import CertificationKind, Product, ProductCertification, ProductStatus
-from ..common.folding import fold, terms
+from ..common.folding import starts_words
 from ..extensions import db
 from .models import Cooperative, CooperativeStatus
 
@@ -38,12 +38,8 @@ def public_cooperatives(province: int | None = None, name: str = "") -> list[tup
     )
     if province is not None:
         statement = statement.where(Cooperative.province_code == province)
-    wanted = [" " + word for word in terms(name)]
-    return [
-        (coop, count)
-        for coop, count in db.session.execute(statement)
-        if all(word in " " + fold(f"{coop.name} {coop.legal_name}") for word in wanted)
-    ]
+    return [(coop, count) for coop, count in db.session.execute(statement)
+            if starts_words(name, coop.name, coop.legal_name)]
 
 
 def cooperative_certifications(cooperative_id: int, today: date) -> list[tuple[CertificationKind, int | None]]:
@@ -95,3 +91,11 @@ def provinces_with_cooperatives() -> list[int]:
             .order_by(Cooperative.province_code)
         )
     )
+
+
+def may_see_unpublished(user, cooperative_id: int) -> bool:
+    """Admins and the cooperative's own members see what it has not (or no longer) made public."""
+    if not user.is_authenticated:
+        return False
+    membership = user.membership
+    return user.is_admin or (membership is not None and membership.cooperative_id == cooperative_id)

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..transaction import write_transaction
 from . import images
 from .models import Cooperative, MemberRole
+from .services import may_see_unpublished
 from .shipping import ShippingRates, shipping_fee
 
 PROFILE_FIELDS = ("description", "contact_phone", "contact_email", "founded_year", "member_count")
@@ -153,14 +154,7 @@ def image_owner(user, file_name: str) -> Cooperative | None:
     kind = images.LOGO if cooperative.logo_image == stored_name else images.COVER
     if width not in images.WIDTHS[kind]:
         return None
-    return cooperative if cooperative.is_approved or _may_see_unpublished(user, cooperative) else None
-
-
-def _may_see_unpublished(user, cooperative: Cooperative) -> bool:
-    if not user.is_authenticated:
-        return False
-    membership = user.membership
-    return user.is_admin or (membership is not None and membership.cooperative_id == cooperative.id)
+    return cooperative if cooperative.is_approved or may_see_unpublished(user, cooperative.id) else None
 
 
 # Shipping

@@ -16,15 +16,12 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     StopValidation,
-    ValidationError,
 )
 from wtforms.widgets import TextInput
 
 from ..common.banks import BANKS
-from ..common.phone import normalize_mobile
-from ..common.vntime import vietnam_today
 from . import images
-from .forms import FIRST_FOUNDING_YEAR, REQUIRED
+from .forms import REQUIRED, account_number_digits, bank_in_list, founding_year, mobile_number, stripped
 from .settings import PROFILE_FIELDS, SHIPPING_FIELDS, BankAccount
 
 MAX_FEE = 5_000_000
@@ -33,10 +30,6 @@ MAX_THRESHOLD = 100_000_000
 _AMOUNT = re.compile(r"-?(?:\d{1,12}|\d{1,3}(?:([., ])\d{3})(?:\1\d{3}){0,3})")
 TOO_LONG = _l("At most %(max)d characters.")
 FEE_RANGE = _l("Enter an amount from 0 to %(max)d đồng.")
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _without_spaces(value):
@@ -83,13 +76,13 @@ def _amount(label, maximum: int, required: bool, **kwargs) -> AmountField:
 
 class ProfileForm(FlaskForm):
     description = TextAreaField(_l("Story"), validators=[Optional(), Length(max=5000, message=TOO_LONG)],
-                                filters=[_stripped],
+                                filters=[stripped],
                                 description=_l("Who you are, where and how you grow: buyers read it on your page."))
-    contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20, message=TOO_LONG)],
-                                filters=[_stripped], render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    contact_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20, message=TOO_LONG), mobile_number],
+                                filters=[stripped], render_kw={"inputmode": "tel", "autocomplete": "tel"})
     contact_email = EmailField(_l("Email"), validators=[Optional(), Length(max=254, message=TOO_LONG), Email(
-        message=_l("Enter a valid email address, for example ten@example.com."))], filters=[_stripped])
-    founded_year = WholeNumberField(_l("Founding year"), validators=[Optional()])
+        message=_l("Enter a valid email address, for example ten@example.com."))], filters=[stripped])
+    founded_year = WholeNumberField(_l("Founding year"), validators=[Optional(), founding_year])
     member_count = WholeNumberField(_l("Number of members"), validators=[Optional(), NumberRange(
         min=1, max=100_000, message=_l("Enter a number of members from 1."))])
     logo = FileField(_l("Logo (JPEG, PNG or WebP, at most 8 MB)"),
@@ -99,17 +92,6 @@ class ProfileForm(FlaskForm):
                       description=_l("A wide photo of your fields, orchard or workshop."),
                       render_kw={"accept": "image/jpeg,image/png,image/webp"})
     remove_cover = BooleanField(_l("Remove the cover image"))
-
-    def validate_founded_year(self, field) -> None:
-        if field.data is not None and not FIRST_FOUNDING_YEAR <= field.data <= vietnam_today().year:
-            raise ValidationError(_l("Enter a year between %(first)d and this year.", first=FIRST_FOUNDING_YEAR))
-
-    def validate_contact_phone(self, field) -> None:
-        if field.data:
-            normalized = normalize_mobile(field.data)
-            if normalized is None:
-                raise ValidationError(_l("Enter a Vietnamese mobile number: 10 digits starting with 0, or +84."))
-            field.data = normalized
 
     def values(self) -> dict:
         values = {name: self[name].data for name in PROFILE_FIELDS}
@@ -146,20 +128,13 @@ class ShippingForm(FlaskForm):
 
 class BankAccountForm(FlaskForm):
     bank_bin = SelectField(_l("Bank"), choices=[("", "—")] + list(BANKS.items()), validate_choice=False,
-                           validators=[DataRequired(message=REQUIRED)])
-    bank_account_number = StringField(_l("Account number"), validators=[DataRequired(message=REQUIRED)],
+                           validators=[DataRequired(message=REQUIRED), bank_in_list])
+    bank_account_number = StringField(_l("Account number"), validators=[DataRequired(message=REQUIRED),
+                                                                        account_number_digits],
                                       filters=[_without_spaces], render_kw={"inputmode": "numeric"})
     bank_account_holder = StringField(
         _l("Account holder"), validators=[DataRequired(message=REQUIRED), Length(max=120, message=TOO_LONG)],
-        filters=[_stripped], description=_l("The cooperative's name as the bank has it."))
-
-    def validate_bank_bin(self, field) -> None:
-        if field.data not in BANKS:
-            raise ValidationError(_l("Choose a bank from the list."))
-
-    def validate_bank_account_number(self, field) -> None:
-        if not (field.data.isascii() and field.data.isdigit() and 6 <= len(field.data) <= 19):
-            raise ValidationError(_l("An account number has 6 to 19 digits, and digits only."))
+        filters=[stripped], description=_l("The cooperative's name as the bank has it."))
 
     def account(self) -> BankAccount:
         return BankAccount(self.bank_bin.data, self.bank_account_number.data, self.bank_account_holder.data)
@@ -178,4 +153,4 @@ class PendingBankForm(FlaskForm):
 
 class BankRejectForm(PendingBankForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(message=REQUIRED), Length(max=2000)],
-                           filters=[_stripped], description=_l("The owner reads it in the audit log."))
+                           filters=[stripped], description=_l("The owner reads it in the audit log."))

@@ -44,3 +44,17 @@ def test_terms_are_bounded():
 def test_exact_words_only_when_the_query_has_diacritics():
     assert exact_words("Mật ong") == ["mật", "ong"]
     assert exact_words("mat ong") == []
+
+
+def test_starts_words_needs_every_word_at_the_start_of_a_word():
+    from marketplace.common.folding import starts_words
+
+    assert starts_words("quang hong", "HTX Quảng Hồng") and starts_words("", "anything")
+    assert not starts_words("uang", "HTX Quảng Hồng") and not starts_words("quang son", "HTX Quảng Hồng")
+
+
+def test_free_slug_numbers_the_taken_ones():
+    from marketplace.common.folding import free_slug
+
+    assert free_slug("htx-na", set()) == "htx-na"
+    assert free_slug("htx-na", {"htx-na", "htx-na-2"}) == "htx-na-3"
