@@ -110,7 +110,7 @@ class ProductForm(FlaskForm):
             raise ValidationError(_l("Choose the number of OCOP stars of this certificate."))
 
     def validate_season(self, field) -> None:
-        if any(not month.isdigit() or not 1 <= int(month) <= 12 for month in field.data or []):
+        if not set(field.data or []) <= {value for value, _ in MONTHS}:
             raise ValidationError(_l("Tick months from the list."))
 
     def certificates(self) -> tuple[Certificate, ...]:

@@ -25,7 +25,8 @@ INVALID_FORM = 422
 
 @bp.before_request
 def only_cooperatives_that_sell():
-    """A cooperative not yet approved has nothing to manage here (guards still run first)."""
+    """A cooperative not yet approved has nothing to manage here. (This runs before the route's guard:
+    visitors who are not members pass on to it.)"""
     membership = getattr(current_user, "membership", None)
     if membership is not None and membership.cooperative.status == CooperativeStatus.PENDING:
         abort(403)
@@ -61,7 +62,7 @@ def product_list():
     found = products.products_of(
         _cooperative().id, search=request.args.get("q", "")[:200],
         status=ProductStatus(status) if status in set(ProductStatus) else None,
-        category_id=int(category) if category.isdigit() else None,
+        category_id=int(category) if category.isascii() and category.isdigit() and len(category) < 10 else None,
     )
     return render_template("vendors/products.html", products=found, categories=_category_choices(),
                            statuses=list(ProductStatus), count_form=StockCountForm(),
