@@ -72,3 +72,12 @@ login_required = _guard(USER, lambda user: True)
 cooperative_required = _guard(COOPERATIVE, _is_cooperative_member)
 cooperative_owner_required = _guard(COOPERATIVE_OWNER, _is_cooperative_owner)
 admin_required = _guard(ADMIN, lambda user: user.is_admin)
+
+
+def refuse_cooperatives_not_yet_approved():
+    """A blueprint's before_request for what only a selling cooperative manages (products, stock,
+    lots): a member of a cooperative still waiting for approval gets 403. It runs before each
+    route's guard, which still decides for everyone else."""
+    membership = getattr(current_user, "membership", None)
+    if membership is not None and membership.cooperative.status == CooperativeStatus.PENDING:
+        abort(403)

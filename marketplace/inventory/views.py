@@ -8,10 +8,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, send_file,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.guards import cooperative_required, public
+from ..accounts.guards import cooperative_required, public, refuse_cooperatives_not_yet_approved
 from ..errors import render_error
 from ..i18n import local_date
-from ..vendors.models import CooperativeStatus
 from ..vendors.products import product_of
 from . import lots as lot_service
 from .forms import LabelsForm, LotForm
@@ -21,16 +20,7 @@ bp = Blueprint("vendor_lots", __name__, url_prefix="/vendor")
 tracing = Blueprint("trace", __name__, url_prefix="/trace")
 
 INVALID_FORM = 422
-# Ids are 32-bit integers: a larger one in a URL is no object's (and would make PostgreSQL fail).
-ID = "int(max=2147483647)"
-
-
-@bp.before_request
-def only_cooperatives_that_sell():
-    """A cooperative not yet approved has nothing to trace yet (guards still run first)."""
-    membership = getattr(current_user, "membership", None)
-    if membership is not None and membership.cooperative.status == CooperativeStatus.PENDING:
-        abort(403)
+bp.before_request(refuse_cooperatives_not_yet_approved)
 
 
 def _cooperative_id() -> int:
@@ -49,7 +39,7 @@ def _status(form) -> int:
     return INVALID_FORM if form.is_submitted() else 200
 
 
-@bp.route(f"/products/<{ID}:product_id>/lots", methods=["GET", "POST"])
+@bp.route("/products/<int:product_id>/lots", methods=["GET", "POST"])
 @cooperative_required
 def lots(product_id: int):
     product = _or_404(product_of, product_id)
@@ -66,7 +56,7 @@ def lots(product_id: int):
                            lots=lot_service.lots_of(_cooperative_id(), product_id)), _status(form)
 
 
-@bp.route(f"/lots/<{ID}:lot_id>/labels", methods=["GET", "POST"])
+@bp.route("/lots/<int:lot_id>/labels", methods=["GET", "POST"])
 @cooperative_required
 def labels(lot_id: int):
     lot = _or_404(lot_service.lot_of, lot_id)

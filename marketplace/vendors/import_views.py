@@ -7,17 +7,16 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.guards import cooperative_required
+from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
 from ..catalog.services import all_categories, categories_tree
 from ..common.places import ward_choices
 from ..common.vntime import vietnam_today
 from ..i18n import current_language
 from . import import_messages, product_csv, product_import
 from .import_forms import UploadForm
-from .product_views import only_cooperatives_that_sell
 
 bp = Blueprint("product_import", __name__, url_prefix="/vendor/products")
-bp.before_request(only_cooperatives_that_sell)
+bp.before_request(refuse_cooperatives_not_yet_approved)
 
 INVALID_FILE = 422
 CONFLICT = 409

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts.guards import cooperative_required, public
+from ..accounts.guards import cooperative_required, public, refuse_cooperatives_not_yet_approved
 from ..catalog.models import ProductStatus
 from ..catalog.services import categories_tree
 from ..i18n import current_language
@@ -13,7 +13,6 @@ from ..inventory.models import MovementReason
 from ..inventory.stock import InsufficientStock
 from . import images, product_images, products
 from .image_responses import image_response
-from .models import CooperativeStatus
 from .product_forms import ImageForm, MovementForm, ProductForm, StockCountForm, form_data_of
 from .settings_messages import refusal_message as image_refusal_message
 
@@ -21,15 +20,7 @@ bp = Blueprint("vendor_products", __name__, url_prefix="/vendor/products")
 image_files = Blueprint("product_images", __name__, url_prefix="/images/products")
 
 INVALID_FORM = 422
-
-
-@bp.before_request
-def only_cooperatives_that_sell():
-    """A cooperative not yet approved has nothing to manage here. (This runs before the route's guard:
-    visitors who are not members pass on to it.)"""
-    membership = getattr(current_user, "membership", None)
-    if membership is not None and membership.cooperative.status == CooperativeStatus.PENDING:
-        abort(403)
+bp.before_request(refuse_cooperatives_not_yet_approved)
 
 
 def _cooperative():
