@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app wsgi create-admin EMAIL`, `flask --app wsgi seed-demo`."""
+"""Command-line tasks: `flask --app wsgi create-admin EMAIL`, `flask --app wsgi seed-demo`, `flask --app wsgi worker`."""
 from __future__ import annotations
 
 import sys
@@ -97,8 +97,23 @@ def notify_low_stock() -> None:
                f"of {len(digests)} cooperatives.")
 
 
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker(burst: bool) -> None:
+    """Run the background jobs queued in Redis (order emails and the like)."""
+    from .jobs import work
+
+    if not current_app.config["REDIS_URL"]:
+        raise click.ClickException(
+            "REDIS_URL is not set: without it jobs run inline in the web process and there is no queue to work on."
+        )
+    work(burst=burst)
+
+
 def register_commands(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(reindex_search)
     app.cli.add_command(notify_low_stock)
+    app.cli.add_command(worker)

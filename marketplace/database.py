@@ -51,15 +51,16 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
-def enum_type(cls: type[enum.Enum]) -> Enum:
-    """An enum stored as its value in a VARCHAR with a CHECK, alike on SQLite and PostgreSQL."""
+def enum_type(cls: type[enum.Enum], name: str | None = None) -> Enum:
+    """An enum stored as its value in a VARCHAR with a CHECK, alike on SQLite and PostgreSQL;
+    `name` names the CHECK when a table has two columns of the same enum."""
     return Enum(
         cls,
         native_enum=False,
         create_constraint=True,
         length=20,
         values_callable=lambda members: [m.value for m in members],
-        name=cls.__name__.lower(),
+        name=name or cls.__name__.lower(),
     )
 
 

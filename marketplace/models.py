@@ -17,7 +17,7 @@ from .catalog.models import (
 )
 from .extensions import db
 from .inventory.models import Lot, MovementReason, StockMovement
-from .orders.models import CartItem
+from .orders.models import CartItem, Order, OrderLine, SavedAddress, VendorOrder, VendorOrderEvent
 from .vendors.models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -32,6 +32,11 @@ from .vendors.models import (
 
 __all__ = [
     "CartItem",
+    "Order",
+    "OrderLine",
+    "SavedAddress",
+    "VendorOrder",
+    "VendorOrderEvent",
     "ApplicationDocument",
     "ApplicationStatus",
     "CooperativeApplication",

@@ -12,6 +12,8 @@ def cart_problem_message(refused) -> str:
         return _("%(name)s is sold from %(n)d at a time.", name=name, n=problem.limit)
     if problem.kind == cart.ABOVE_MAXIMUM:
         return _("You can order at most %(n)d of %(name)s at a time.", name=name or _("a product"), n=problem.limit)
+    if problem.kind == cart.NOT_ENOUGH_STOCK and problem.limit <= 0:
+        return _("%(name)s is sold out.", name=name)
     if problem.kind == cart.NOT_ENOUGH_STOCK:
         return _("Only %(n)d of %(name)s left.", name=name, n=problem.limit)
     return _("This product cannot be ordered at the moment.")
