@@ -111,9 +111,22 @@ def worker(burst: bool) -> None:
     work(burst=burst)
 
 
+@click.command("expire-reservations")
+@with_appcontext
+def expire_reservations_command() -> None:
+    """Cancel the unpaid orders whose stock reservation has run out, and email their buyers (for cron)."""
+    from .orders.fulfilment import expire_reservations
+    from .orders.notifications import notify_state_changed
+
+    events = expire_reservations()
+    notify_state_changed(*events)
+    click.echo(f"{len(events)} unpaid vendor orders cancelled: their reservation had expired.")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(reindex_search)
     app.cli.add_command(notify_low_stock)
     app.cli.add_command(worker)
+    app.cli.add_command(expire_reservations_command)

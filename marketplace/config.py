@@ -112,6 +112,8 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         "PASSWORD_RESET_MAX_AGE": timedelta(
             minutes=int(env.get("PASSWORD_RESET_MAX_AGE_MINUTES", "60"))
         ),
+        # How long the stock of an unpaid order stays reserved (`flask expire-reservations` cancels it then)
+        "ORDER_RESERVATION": timedelta(minutes=int(env.get("ORDER_RESERVATION_MINUTES", "30"))),
         # Mail: "file" writes .eml files under instance/mail, "smtp" sends, "memory" keeps them
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "smtp" if production else "file"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
