@@ -1,0 +1,173 @@
+"""The buyer's side of an order: /checkout, the order page (own orders, or anyone with the signed
+link), cancelling, the order history and saved addresses."""
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.guards import login_required, public
+from ..common.phone import display_mobile
+from . import carts, checkout, placement
+from .carts import CartRefused
+from .checkout_forms import CheckoutForm
+from .fulfilment import TransitionRefused, buyer_may_cancel, cancel_order
+from .messages import cart_problem_message
+from .notifications import notify_order_placed, notify_state_changed
+from .order_links import order_key, order_link
+
+bp = Blueprint("checkout", __name__)
+
+INVALID = 422
+# The number of the order just placed in this session: its page then says thank you (once).
+JUST_PLACED = "just_placed"
+MAX_PAGE = 10_000
+
+
+def _buyer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _prefilled_form() -> CheckoutForm:
+    """A fresh form: the account's name, phone and email, or a saved address chosen with ?address=."""
+    data = {}
+    if current_user.is_authenticated:
+        data = {"full_name": current_user.full_name, "email": current_user.email,
+                "phone": display_mobile(current_user.phone) if current_user.phone else ""}
+        address_id = request.args.get("address", type=int)
+        if address_id is not None:
+            try:
+                address = checkout.saved_address(current_user, address_id)
+            except LookupError:
+                abort(404)
+            data.update(full_name=address.full_name, phone=display_mobile(address.phone),
+                        province=address.province_code, ward=address.ward_code, address_line=address.address_line)
+    form = CheckoutForm(data=data)
+    form.checkout_token.data = _new_token()
+    return form
+
+
+def _checkout_page(form: CheckoutForm, status: int = 200, refusal: str | None = None):
+    groups, products = checkout.priced_cart(checkout.buyer_lines(current_user, session), form.province.data)
+    problems = {item.offer.product_id: cart_problem_message(CartRefused(item.problem, products[item.offer.product_id].name))
+                for group in groups for item in group.items if item.problem}
+    addresses = checkout.saved_addresses(current_user) if current_user.is_authenticated else []
+    return render_template("orders/checkout.html", form=form, groups=groups, products=products, problems=problems,
+                           total=sum(group.total for group in groups), refusal=refusal, addresses=addresses), status
+
+
+def _cart_is_empty():
+    flash(_("Your cart is empty: add products before checking out."), "info")
+    return redirect(url_for("cart.view_cart"), 303)
+
+
+def _order_url(order, key: str | None = None) -> str:
+    own = current_user.is_authenticated and order.buyer_id == current_user.id
+    if own and not key:
+        return url_for(".order_page", number=order.number)
+    return url_for(".order_page", number=order.number, key=key or order_key(order.number))
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+@public
+def checkout_page():
+    if request.method == "GET":
+        if not checkout.buyer_lines(current_user, session):
+            return _cart_is_empty()
+        return _checkout_page(_prefilled_form())
+    form = CheckoutForm()
+    if request.form.get("choose_province"):
+        form.forget_ward_of_another_province()
+        return _checkout_page(form)
+    if not form.validate_on_submit():
+        if form.checkout_token.errors:
+            form.checkout_token.data = _new_token()
+        return _checkout_page(form, INVALID)
+    return _place(form)
+
+
+def _place(form: CheckoutForm):
+    buyer, lines = _buyer(), checkout.buyer_lines(current_user, session)
+    try:
+        order = placement.place_order(form.checkout(may_save_address=buyer is not None), lines, buyer,
+                                      reservation=current_app.config["ORDER_RESERVATION"],
+                                      on_placed=notify_order_placed)
+    except placement.PlacementRefused as refused:
+        if refused.problem.kind == placement.EMPTY_CART:
+            return _cart_is_empty()
+        return _checkout_page(form, INVALID, refusal=cart_problem_message(refused))
+    if buyer is None:
+        carts.forget_session_lines(session, lines)
+    return _show_placed(order)
+
+
+def _show_placed(order):
+    session[JUST_PLACED] = order.number
+    return redirect(_order_url(order), 303)
+
+
+def _viewable_or_404(number: str):
+    order = checkout.viewable_order(number, current_user, request.args.get("key"))
+    if order is None:
+        abort(404)
+    return order
+
+
+@bp.route("/orders/<number>")
+@public
+def order_page(number: str):
+    order = _viewable_or_404(number)
+    just_placed = session.get(JUST_PLACED) == order.number
+    if just_placed:
+        session.pop(JUST_PLACED)
+    return render_template(
+        "orders/order.html", order=order, just_placed=just_placed, link=order_link(order),
+        status=checkout.combined_state(order), may_cancel=buyer_may_cancel(order),
+        cancel_url=url_for(".cancel", number=order.number, key=request.args.get("key")),
+        state_words=checkout.state_words)
+
+
+@bp.route("/orders/<number>/cancel", methods=["POST"])
+@public
+def cancel(number: str):
+    order = _viewable_or_404(number)
+    try:
+        events = cancel_order(order.id, _buyer())
+    except TransitionRefused:
+        flash(_("This order can no longer be cancelled: a cooperative has already confirmed its part."), "error")
+    else:
+        notify_state_changed(*events)
+        flash(_("Your order %(number)s is cancelled.", number=order.number), "success")
+    return redirect(_order_url(order, request.args.get("key")), 303)
+
+
+@bp.route("/account/orders")
+@login_required
+def history():
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    found = checkout.buyer_orders(current_user, page)
+    return render_template("orders/orders.html", found=found, combined_state=checkout.combined_state,
+                           state_words=checkout.state_words)
+
+
+@bp.route("/account/addresses")
+@login_required
+def addresses():
+    return render_template("orders/addresses.html", addresses=checkout.saved_addresses(current_user))
+
+
+@bp.route("/account/addresses/<int:address_id>/delete", methods=["POST"])
+@login_required
+def delete_address(address_id: int):
+    try:
+        checkout.delete_saved_address(current_user, address_id)
+    except LookupError:
+        abort(404)
+    flash(_("Address removed."), "success")
+    return redirect(url_for(".addresses"), 303)
