@@ -1,9 +1,9 @@
-"""`make bench`: python -m bench [foundation] [catalog] (both when none is named)."""
+"""`make bench`: python -m bench [foundation] [catalog] [checkout] (all when none is named)."""
 import sys
 
-from . import catalog, foundation
+from . import catalog, checkout, foundation
 
-BENCHMARKS = {"foundation": foundation.main, "catalog": catalog.main}
+BENCHMARKS = {"foundation": foundation.main, "catalog": catalog.main, "checkout": checkout.main}
 
 if __name__ == "__main__":
     for name in sys.argv[1:] or list(BENCHMARKS):

@@ -1,0 +1,311 @@
+"""Checkout benchmark: guests buying over real HTTP from gunicorn with 4 workers on PostgreSQL.
+
+On a scratch database (made and dropped here, on the server TEST_DATABASE_URL names) seeded with
+a small catalog, a few contended products with little stock and many with plenty, concurrent
+buyers each do what a guest's browser does: add one to three products to the cart, open
+/checkout, and submit it with cash on delivery. For each gunicorn worker class it reports the
+placed orders per second, p50/p95 of the POST /checkout, refusals (out of stock, expected on the
+contended products), errors (any other answer), and the oversell counted afterwards in the
+database: units sold beyond a product's initial stock, and products whose sold units differ from
+their stock change or whose stock is below zero. Results go to bench/results/checkout-<date>.md.
+"""
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import requests
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+from vietnam_provinces import Ward
+
+from marketplace import PROJECT_ROOT, create_app
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from marketplace.inventory.models import MovementReason
+from marketplace.inventory.stock import move
+from marketplace.orders.carts import offers
+from marketplace.orders.models import Order, OrderLine
+from marketplace.transaction import write_transaction
+
+from .catalog import environment
+from .catalog_data import LANG_SON, generate_catalog
+from .common import percentiles, scratch_database
+
+# BENCH_CHECKOUT_SECONDS=5 for a quick trial run.
+SECONDS = int(os.environ.get("BENCH_CHECKOUT_SECONDS", "20"))
+BUYERS = int(os.environ.get("BENCH_CHECKOUT_BUYERS", "16"))
+WORKERS = 4
+WORKER_CLASSES = {"sync": ["--worker-class", "sync"],
+                  "gthread, 4 threads": ["--worker-class", "gthread", "--threads", "4"]}
+CATALOG_PRODUCTS, CATALOG_COOPERATIVES = 1_000, 60
+CONTENDED, CONTENDED_STOCK = 3, 5
+UNCONTENDED, PLENTY = 300, 1_000_000
+CONTENDED_SHARE = 0.5  # of baskets that hold a contended product: they sell out early in the run
+SOLD_OUT = ("is sold out", " left.")  # the English out-of-stock messages (orders.messages)
+
+
+# --- the shop ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shop:
+    contended: list[int]
+    uncontended: list[int]
+    initial_stock: dict[int, int]
+    ward_code: int
+
+
+@write_transaction
+def _restock(stock: dict[int, int]) -> None:
+    for product_id, wanted in stock.items():
+        current = db.session.scalar(select(Product.stock_quantity).where(Product.id == product_id))
+        if wanted != current:
+            move(product_id, wanted - current, MovementReason.CORRECTION, note="bench")
+
+
+def seed_shop() -> Shop:
+    """A small catalog; of its generated products on sale (not the demo's, which have orders), a few
+    with little stock and many with plenty."""
+    generate_catalog(CATALOG_PRODUCTS, CATALOG_COOPERATIVES)
+    generated = db.session.scalars(select(Product.id).where(Product.slug.like("bench-product-%"))).all()
+    on_sale = [product_id for product_id, (offer, _) in sorted(offers(generated).items())
+               if offer.on_sale and offer.min_quantity == 1]
+    contended, uncontended = on_sale[:CONTENDED], on_sale[CONTENDED:CONTENDED + UNCONTENDED]
+    stock = {**{p: CONTENDED_STOCK for p in contended}, **{p: PLENTY for p in uncontended}}
+    _restock(stock)
+    ward = next(iter(Ward.iter_by_province(LANG_SON))).code.value
+    return Shop(contended, uncontended, stock, ward)
+
+
+def basket(shop: Shop, rng: random.Random) -> list[int]:
+    """One to three different products; some baskets hold one of the contended products."""
+    products = rng.sample(shop.uncontended, rng.randint(1, 3))
+    if rng.random() < CONTENDED_SHARE:
+        products[0] = rng.choice(shop.contended)
+    return products
+
+
+# --- a guest's purchase over HTTP --------------------------------------------------------
+
+class HiddenInputs(HTMLParser):
+    """The first value of each hidden input on a page (the checkout and CSRF tokens)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "input" and attributes.get("type") == "hidden" and attributes.get("name"):
+            self.values.setdefault(attributes["name"], attributes.get("value") or "")
+
+
+def hidden_inputs(html: str) -> dict[str, str]:
+    parser = HiddenInputs()
+    parser.feed(html)
+    return parser.values
+
+
+@dataclass
+class Purchase:
+    outcome: str  # placed, refused at checkout, refused at cart, error: ...
+    seconds: float | None = None  # of the POST /checkout
+
+
+def delivery_form(n: int, ward_code: int) -> dict[str, str]:
+    return {"full_name": f"Khách {n}", "phone": "0912345678", "email": f"khach{n}@example.com",
+            "province": str(LANG_SON), "ward": str(ward_code), "address_line": "12 Lê Lợi", "note": "",
+            "payment_method": "cod", "invoice_type": "none"}
+
+
+def purchase(base: str, shop: Shop, products: list[int], n: int) -> Purchase:
+    """Add each product to a new guest's cart, open /checkout and submit it."""
+    with requests.Session() as http:
+        http.cookies.set("lang", "en")  # English messages, to tell an out-of-stock refusal from the rest
+        http.headers["Origin"] = base
+        added = 0
+        for product_id in products:
+            answer = http.post(f"{base}/cart/items", data={"product": product_id, "quantity": 1},
+                               headers={"Referer": f"{base}/products"}, allow_redirects=False, timeout=60)
+            if answer.status_code != 303:
+                return Purchase(f"error: add to cart {answer.status_code}")
+            added += answer.headers["Location"].endswith("/cart")  # refused: back to the product list
+        if not added:
+            return Purchase("refused at cart")
+        page = http.get(f"{base}/checkout", timeout=60)
+        if page.status_code != 200:
+            return Purchase(f"error: GET /checkout {page.status_code}")
+        tokens = {k: v for k, v in hidden_inputs(page.text).items() if k in ("checkout_token", "csrf_token")}
+        started = time.perf_counter()
+        answer = http.post(f"{base}/checkout", data={**delivery_form(n, shop.ward_code), **tokens},
+                           allow_redirects=False, timeout=60)
+        seconds = time.perf_counter() - started
+    if answer.status_code == 303:
+        return Purchase("placed", seconds)
+    if answer.status_code == 422 and any(message in answer.text for message in SOLD_OUT):
+        return Purchase("refused at checkout", seconds)
+    return Purchase(f"error: POST /checkout {answer.status_code}", seconds)
+
+
+@dataclass
+class Run:
+    seconds: float = 0.0
+    purchases: list[Purchase] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(p.outcome == outcome for p in self.purchases)
+
+    def errors(self) -> Counter:
+        return Counter(p.outcome for p in self.purchases if p.outcome.startswith("error"))
+
+
+def drive(base: str, shop: Shop, seconds: float, buyers: int) -> Run:
+    """`buyers` guests buying one order after another, for `seconds`."""
+    run, lock, numbers = Run(), threading.Lock(), iter(range(10**9))
+    deadline = time.perf_counter() + seconds
+
+    def buyer(seed: int) -> None:
+        rng = random.Random(seed)
+        while time.perf_counter() < deadline:
+            with lock:
+                n = next(numbers)
+            try:
+                done = purchase(base, shop, basket(shop, rng), n)
+            except requests.RequestException as failure:
+                done = Purchase(f"error: {type(failure).__name__}")
+            with lock:
+                run.purchases.append(done)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(buyers) as pool:
+        list(pool.map(buyer, range(buyers)))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+# --- the server --------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(url: str, worker_options: list[str]):
+    """The app served by gunicorn with WORKERS workers on the database at `url`; yields its address."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), *worker_options,
+               "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **environment(url)})
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/cart", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"gunicorn did not start on port {port}")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+# --- what the database says afterwards ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Audit:
+    orders: int
+    oversold_units: int
+    mismatched_products: int
+    contended_sold: int
+
+
+def audit(shop: Shop) -> Audit:
+    """Units sold per product (order lines) against each product's initial and final stock."""
+    db.session.remove()
+    products = list(shop.initial_stock)
+    sold = dict(db.session.execute(select(OrderLine.product_id, func.sum(OrderLine.quantity))
+                                   .where(OrderLine.product_id.in_(products)).group_by(OrderLine.product_id)).all())
+    final = dict(db.session.execute(select(Product.id, Product.stock_quantity).where(Product.id.in_(products))).all())
+    oversold = sum(max(0, sold.get(p, 0) - initial) for p, initial in shop.initial_stock.items())
+    mismatched = sum(final[p] < 0 or sold.get(p, 0) != initial - final[p] for p, initial in shop.initial_stock.items())
+    return Audit(db.session.scalar(select(func.count(Order.id))), oversold, mismatched,
+                 sum(sold.get(p, 0) for p in shop.contended))
+
+
+# --- the run -----------------------------------------------------------------------------
+
+def measure(worker_class: str) -> str:
+    """One results row: a fresh shop, a warm-up, then SECONDS of BUYERS concurrent guests."""
+    with scratch_database("postgresql") as url:
+        app = create_app({"ENVIRON": environment(url)})
+        with app.app_context():
+            upgrade()
+            shop = seed_shop()
+            db.session.remove()
+            with gunicorn(url, WORKER_CLASSES[worker_class]) as base:
+                drive(base, shop, 2, WORKERS)  # every worker has compiled its templates
+                warm_up = audit(shop).orders
+                run = drive(base, shop, SECONDS, BUYERS)
+            result = audit(shop)
+            db.engine.dispose()
+    placed, latencies = run.count("placed"), [p.seconds for p in run.purchases if p.seconds is not None]
+    p50, p95 = percentiles(latencies)
+    errors = run.errors()
+    error_text = f"{sum(errors.values())}" + (f" ({', '.join(f'{k}: {v}' for k, v in errors.items())})" if errors else "")
+    row = (f"| {worker_class} | {BUYERS} | {run.seconds:.0f} s | {placed} ({result.orders - warm_up} in the database) "
+           f"| **{placed / run.seconds:.0f}** | {p50:.0f} / {p95:.0f} | {run.count('refused at checkout')} / "
+           f"{run.count('refused at cart')} | {error_text} | **{result.oversold_units}** units, "
+           f"{result.mismatched_products} products mismatched | {result.contended_sold} of "
+           f"{CONTENDED * CONTENDED_STOCK} |")
+    print(row, flush=True)
+    return row
+
+
+def main() -> None:
+    if not os.environ.get("TEST_DATABASE_URL"):
+        print("checkout benchmark: needs PostgreSQL (set TEST_DATABASE_URL): skipped")
+        return
+    print(f"checkout benchmark: gunicorn, {WORKERS} workers, PostgreSQL, {BUYERS} buyers, {SECONDS} s", flush=True)
+    rows = [measure(worker_class) for worker_class in WORKER_CLASSES]
+    report = "\n".join([
+        f"# Checkout benchmark, {date.today().isoformat()}",
+        "",
+        f"`python -m bench checkout`; {os.cpu_count()} CPUs; gunicorn with {WORKERS} workers and PostgreSQL on the same "
+        f"machine as the buyers (one Python process, {BUYERS} threads with requests). Each worker class gets a fresh "
+        f"scratch database: {CATALOG_COOPERATIVES} cooperatives and {CATALOG_PRODUCTS:,} products "
+        f"(bench/catalog_data.py), of which {CONTENDED} contended products have {CONTENDED_STOCK} units each and "
+        f"{UNCONTENDED} have plenty. A buyer is a new guest: it adds 1 to 3 different products (one of them contended in "
+        f"{CONTENDED_SHARE:.0%} of baskets) with POST /cart/items, opens GET /checkout, and submits POST /checkout "
+        "(cash on delivery, no invoice, order emails sent inline), then starts again as another guest. After a "
+        f"2 s warm-up, {SECONDS} s are measured. Oversell is counted in the database afterwards: units sold (order "
+        "lines) beyond each product's initial stock, and products whose units sold differ from their stock change "
+        "or whose stock is below zero.",
+        "",
+        "| worker class | buyers | measured | placed orders | orders/s | POST /checkout p50 / p95 ms | refused at "
+        "checkout / at cart (out of stock) | errors | oversell | contended units sold |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        *rows,
+        "",
+    ])
+    results = PROJECT_ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"checkout-{date.today().isoformat()}.md").write_text(report, encoding="utf-8")
+    print(report)
