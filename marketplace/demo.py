@@ -21,6 +21,9 @@ from .extensions import db
 from .common.vntime import vietnam_today
 from .inventory import stock
 from .inventory.models import Lot, MovementReason, StockMovement
+from .orders import fulfilment, placement
+from .orders.models import PaymentMethod
+from .orders.states import Actor, VendorOrderState
 from .transaction import write_transaction
 from .vendors import documents
 from .vendors.models import (
@@ -248,7 +251,8 @@ def _get_or_create(model, lookup: dict, values: dict, created: dict[str, int], l
 @write_transaction
 def load_demo_data() -> dict[str, int]:
     """Create what is missing of the demo; returns how many rows of each kind were added."""
-    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0, "applications": 0, "lots": 0}
+    created = {"users": 0, "categories": 0, "cooperatives": 0, "products": 0, "applications": 0, "lots": 0,
+               "orders": 0}
     password_hash = None
     users = {}
     for email, full_name, phone, is_admin in USERS:
@@ -326,6 +330,7 @@ def load_demo_data() -> dict[str, int]:
     reindex_products(products_missing_documents())
     _demo_application(users["applicant@example.com"], created)
     _demo_lot(created)
+    _demo_orders(users["buyer@example.com"], created)
     return created
 
 
@@ -364,3 +369,30 @@ def _demo_application(applicant: User, created: dict[str, int]) -> None:
     db.session.flush()
     documents.save(current_app.config["UPLOAD_FOLDER"], stored_name, DEMO_CERTIFICATE)
     created["applications"] = 1
+
+
+# The demo buyer's orders, so that both sides have something to look at: one from two cooperatives
+# waiting for them to confirm, one already on its way. Their checkout tokens make them idempotent.
+DEMO_DELIVERY = placement.Delivery(full_name="Nguyễn Thị Mai", phone="+84912000004", email="buyer@example.com",
+                                   province_code=LANG_SON, ward_code=6463, address_line="Số 12 đường Lê Lợi",
+                                   note="Gọi trước khi giao")
+DEMO_ORDERS = [
+    ("demo-order-1", {"na-say-deo-chi-lang": 2, "mat-ong-hoa-rung-500ml": 1}, None),
+    ("demo-order-2", {"trung-vit-tuoi": 2}, ("Viettel Post", "VTP123456789")),
+]
+
+
+def _demo_orders(buyer: User, created: dict[str, int]) -> None:
+    for token, quantities, shipped_with in DEMO_ORDERS:
+        if placement.order_by_token(token) is not None:
+            continue
+        products = {p.slug: p for p in db.session.scalars(select(Product).where(Product.slug.in_(quantities)))}
+        lines = {products[slug].id: (quantity, products[slug].price) for slug, quantity in quantities.items()}
+        order = placement.place_order(placement.Checkout(token, DEMO_DELIVERY, PaymentMethod.COD), lines, buyer)
+        created["orders"] += 1
+        if shipped_with:
+            carrier, tracking_number = shipped_with
+            part = order.vendor_orders[0]
+            for target in (VendorOrderState.CONFIRMED, VendorOrderState.PACKED, VendorOrderState.SHIPPED):
+                fulfilment.change_state(part.id, target, Actor.COOPERATIVE, carrier=carrier,
+                                        tracking_number=tracking_number)

@@ -10,6 +10,8 @@ from .catalog.availability import StockStatus
 from .catalog.listing import Sort
 from .catalog.models import CertificationKind, ProductStatus
 from .inventory.models import MovementReason
+from .orders.models import InvoiceType, PaymentMethod
+from .orders.states import Actor, VendorOrderState
 from .i18n import current_language
 from .vendors.models import ApplicationStatus, CooperativeStatus, DocumentKind, MemberRole
 
@@ -49,6 +51,24 @@ LABELS: dict[enum.Enum, object] = {
     Sort.PRICE_DESC: _l("Price: high to low"),
     Sort.NEWEST: _l("Newest"),
     Sort.BESTSELLING: _l("Best selling"),
+    # A vendor order's state as the cooperative reads it (the buyer's pages word two of them their way).
+    VendorOrderState.PENDING_PAYMENT: _l("Waiting for payment"),
+    VendorOrderState.PLACED: _l("New"),
+    VendorOrderState.CONFIRMED: _l("Confirmed"),
+    VendorOrderState.PACKED: _l("Packed"),
+    VendorOrderState.SHIPPED: _l("Shipped"),
+    VendorOrderState.DELIVERED: _l("Delivered"),
+    VendorOrderState.COMPLETED: _l("Completed"),
+    VendorOrderState.CANCELLED: _l("Cancelled"),
+    Actor.BUYER: _l("Buyer"),
+    Actor.COOPERATIVE: _l("Cooperative"),
+    Actor.SYSTEM: _l("Automatic"),
+    PaymentMethod.COD: _l("Cash on delivery"),
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer"),
+    PaymentMethod.CARD: _l("Card"),
+    InvoiceType.NONE: _l("No invoice"),
+    InvoiceType.PERSONAL: _l("E-invoice in my name"),
+    InvoiceType.COMPANY: _l("E-invoice for a company"),
 }
 
 

@@ -17,6 +17,8 @@ from marketplace.models import (
     ProductStatus,
     User,
 )
+from marketplace.orders.models import PaymentMethod
+from marketplace.orders.placement import Checkout, Delivery, place_order
 
 DEFAULT_PASSWORD = "hoa-mai-2026"
 _sequence = itertools.count(1)
@@ -73,6 +75,15 @@ def make_product(cooperative: Cooperative, *, name: str = "Na Chi Lăng", price:
     db.session.add(product)
     db.session.commit()
     return product
+
+
+def make_order(*products: Product, quantity: int = 1, buyer: User | None = None, **delivery):
+    """An order of `quantity` of each product, cash on delivery, placed by orders.placement."""
+    address = {"full_name": "Nguyễn Thị Mai", "phone": "+84912345678", "province_code": 20, "ward_code": 6463,
+               "address_line": "12 Lê Lợi", **delivery}
+    checkout = Checkout(token=f"test-checkout-{next(_sequence)}", delivery=Delivery(**address),
+                        payment_method=PaymentMethod.COD)
+    return place_order(checkout, {product.id: (quantity, product.price) for product in products}, buyer)
 
 
 def valid_tax_code(n: int) -> str:

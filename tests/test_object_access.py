@@ -14,8 +14,9 @@ from sqlalchemy import select
 from marketplace.accounts import guards
 from marketplace.extensions import db
 from marketplace.models import ApplicationDocument, CooperativeInvitation, CooperativeMember, Lot, Product, ProductImage
+from marketplace.orders.models import SavedAddress
 
-from .factories import DEFAULT_PASSWORD, make_cooperative, make_product, make_user
+from .factories import DEFAULT_PASSWORD, make_cooperative, make_order, make_product, make_user
 from .test_access import _routes
 from .vendors.test_applications import PDF
 
@@ -62,6 +63,19 @@ def _someone_elses_lot(app, victim) -> dict:
     return {"lot_id": lot.id}
 
 
+def _someone_elses_vendor_order(app, victim) -> dict:
+    product = make_product(victim.membership.cooperative, name="Mật ong của người khác")
+    return {"vendor_order_id": make_order(product).vendor_orders[0].id}
+
+
+def _someone_elses_address(app, victim) -> dict:
+    address = SavedAddress(user_id=victim.id, full_name="Người khác", phone="+84912345678", province_code=20,
+                           ward_code=6463, address_line="1 Trần Đăng Ninh")
+    db.session.add(address)
+    db.session.commit()
+    return {"address_id": address.id}
+
+
 # endpoint -> (how to make the victim's object, answers that keep it out of reach)
 OBJECT_ROUTES = {
     "applications.document": (_someone_elses_document, {404}),
@@ -74,6 +88,9 @@ OBJECT_ROUTES = {
        for name in ("edit", "archive", "stock", "count", "upload_image", "delete_image", "first_image")},
     "vendor_lots.lots": (_someone_elses_product, {404}),
     "vendor_lots.labels": (_someone_elses_lot, {404}),
+    "checkout.delete_address": (_someone_elses_address, {404}),
+    **{f"vendor_orders.{name}": (_someone_elses_vendor_order, {404})
+       for name in ("detail", "change_state", "packing_slip")},
 }
 
 

@@ -33,6 +33,12 @@ def in_season(mask: int, month: int) -> bool:
     return mask == ALL_YEAR or bool(mask & (1 << (month - 1)))
 
 
+def shown_differently(before: int, after: int) -> bool:
+    """Whether a buyer could tell the two stock levels apart: "only N left" or out of stock on
+    either side (a change among plenty shows only as "in stock")."""
+    return before != after and min(before, after) <= LOW_STOCK_AT
+
+
 def stock_status(quantity: int, season_mask: int, month: int) -> StockStatus:
     if not in_season(season_mask, month):
         return StockStatus.OUT_OF_SEASON

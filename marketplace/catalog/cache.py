@@ -25,6 +25,9 @@ from .models import CatalogVersion, Category, Product, ProductCertification, Pro
 
 LISTED = (Product, ProductCertification, ProductSearchDocument, Cooperative, Category)
 _CHANGED = "catalog_changed"
+# Execution options of a statement on a listed model whose caller decides itself, with
+# note_listing_changed, whether the storefront shows the change (inventory.stock).
+LISTING_UNCHANGED = {"catalog_listing_unchanged": True}
 
 
 class ResultCache:
@@ -124,8 +127,13 @@ def _note_listing_changes(session: Session, flush_context, instances) -> None:
 def _note_statement_listing_changes(state) -> None:
     """Bulk and conditional statements (e.g. the atomic stock update) change listings too."""
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None \
-            and state.bind_mapper.class_ in LISTED:
-        state.session.info[_CHANGED] = True
+            and state.bind_mapper.class_ in LISTED and not state.execution_options.get("catalog_listing_unchanged"):
+        note_listing_changed(state.session)
+
+
+def note_listing_changed(session: Session) -> None:
+    """The storefront shows what this transaction changes: bump the version after it commits."""
+    session.info[_CHANGED] = True
 
 
 @event.listens_for(Session, "after_commit")

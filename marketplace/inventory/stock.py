@@ -1,13 +1,23 @@
 """Stock changes: every change is a movement, applied to the product's cached stock by one
 conditional UPDATE in the caller's transaction, so concurrent changes never lose one another
-and stock never goes below zero (the CHECK constraint stands behind the condition)."""
+and stock never goes below zero (the CHECK constraint stands behind the condition). A sale, or
+its cancellation, moves the product's sold count in the same statement.
+
+The storefront's cached pages are refreshed only when the change shows on them (stock near or at
+zero); a sale of one among hundreds in stock leaves them be, so checkouts do not empty every
+process's page cache. The best-selling order follows within the cache's lifetime."""
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from ..catalog import availability, cache
 from ..catalog.models import Product
 from ..extensions import db
 from .models import MovementReason, StockMovement
+
+
+# Movements that sell, or take a sale back: sold_count moves against the stock.
+COUNTED_AS_SOLD = frozenset({MovementReason.SALE, MovementReason.CANCELLATION})
 
 
 class InsufficientStock(Exception):
@@ -26,12 +36,15 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
     """
     if quantity == 0:
         raise ValueError("a stock movement moves something")
+    values = {"stock_quantity": Product.stock_quantity + quantity}
+    if reason in COUNTED_AS_SOLD:
+        values["sold_count"] = Product.sold_count - quantity
     applied = db.session.execute(
         update(Product)
         .where(Product.id == product_id, Product.stock_quantity + quantity >= 0)
-        .values(stock_quantity=Product.stock_quantity + quantity)
+        .values(values)
         .returning(Product.stock_quantity)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **cache.LISTING_UNCHANGED)
     ).scalar_one_or_none()
     if applied is None:
         available = db.session.scalar(select(Product.stock_quantity).where(Product.id == product_id))
@@ -40,9 +53,10 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
         raise InsufficientStock(product_id, available)
     movement = StockMovement(product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
                              user_id=user.id if user is not None else None, reference=(reference or "")[:40], note=(note or "")[:300])
-    db.session.add(movement)
-    db.session.flush()
+    db.session.add(movement)  # inserted with the transaction's next flush, many in one statement
     _refresh_cached_stock(product_id)
+    if availability.shown_differently(applied - quantity, applied):
+        cache.note_listing_changed(db.session)
     return movement
 
 

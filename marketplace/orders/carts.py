@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import lazyload
 
 from ..catalog.availability import in_season
 from ..catalog.listing import visible_products
@@ -31,15 +32,19 @@ class CartRefused(Exception):
 
 
 def offers(product_ids) -> dict[int, tuple[cart.Offer, Product]]:
-    """Each product as it can be ordered now (on_sale: visible and in season), with the product."""
+    """Each product as it can be ordered now (on_sale: visible and in season), with the product
+    (and its cooperative; not its images or certificates, which a cart does not show)."""
     ids = set(product_ids)
     if not ids:
         return {}
-    visible = set(db.session.scalars(visible_products().with_only_columns(Product.id).where(Product.id.in_(ids))))
+    unshown = (lazyload(Product.images), lazyload(Product.certifications))
+    visible = list(db.session.scalars(visible_products().where(Product.id.in_(ids)).options(*unshown)))
+    hidden_ids = ids - {product.id for product in visible}
+    hidden = db.session.scalars(select(Product).where(Product.id.in_(hidden_ids)).options(*unshown)) if hidden_ids else []
     month = vietnam_today().month
     found = {}
-    for product in db.session.scalars(select(Product).where(Product.id.in_(ids))):
-        on_sale = product.id in visible and in_season(product.season_months, month)
+    for product, shown in [*((p, True) for p in visible), *((p, False) for p in hidden)]:
+        on_sale = shown and in_season(product.season_months, month)
         found[product.id] = (cart.Offer(product.id, product.cooperative_id, product.price,
                                         product.min_order_quantity, product.max_order_quantity,
                                         product.stock_quantity, product.weight_grams, on_sale), product)
@@ -89,6 +94,14 @@ def change_session_cart(session: MutableMapping, product_id: int, quantity: int,
     else:
         offer, _ = _checked(product_id, wanted)
         lines[product_id] = (wanted, price if price is not None else offer.price)
+    _save_session_lines(session, lines)
+
+
+def forget_session_lines(session: MutableMapping, product_ids) -> None:
+    """Drop these products from a guest's cart (once ordered; placement clears a buyer's saved cart)."""
+    lines = session_lines(session)
+    for product_id in product_ids:
+        lines.pop(product_id, None)
     _save_session_lines(session, lines)
 
 

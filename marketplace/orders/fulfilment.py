@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from ..catalog.models import Product
 from ..database import utcnow
 from ..extensions import db
 from ..inventory.models import MovementReason
@@ -54,9 +53,6 @@ def _restock(vendor_order: VendorOrder, user) -> None:
         if line.product_id is None:
             continue
         move(line.product_id, line.quantity, MovementReason.CANCELLATION, user=user, reference=vendor_order.code)
-        db.session.execute(update(Product).where(Product.id == line.product_id)
-                           .values(sold_count=Product.sold_count - line.quantity)
-                           .execution_options(synchronize_session=False))
 
 
 @write_transaction

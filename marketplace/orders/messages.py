@@ -16,4 +16,6 @@ def cart_problem_message(refused) -> str:
         return _("%(name)s is sold out.", name=name)
     if problem.kind == cart.NOT_ENOUGH_STOCK:
         return _("Only %(n)d of %(name)s left.", name=name, n=problem.limit)
+    if name:
+        return _("%(name)s cannot be ordered at the moment.", name=name)
     return _("This product cannot be ordered at the moment.")

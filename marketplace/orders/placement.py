@@ -9,10 +9,11 @@ even concurrent, gets the first one's order.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product
@@ -22,7 +23,6 @@ from ..extensions import db
 from ..inventory.models import MovementReason
 from ..inventory.stock import InsufficientStock, move
 from ..transaction import write_transaction
-from ..vendors.models import Cooperative
 from ..vendors.settings import shipping_rates
 from . import cart
 from .carts import offers
@@ -80,27 +80,31 @@ def order_by_token(token: str) -> Order | None:
 
 
 def place_order(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer=None, *,
-                reservation: timedelta = timedelta(minutes=30)) -> Order:
+                reservation: timedelta = timedelta(minutes=30),
+                on_placed: Callable[[Order], object] | None = None) -> Order:
     """Place the cart `lines` ({product_id: (quantity, price when added)}), or return the order this
-    checkout token already placed. Raises PlacementRefused, with nothing written."""
+    checkout token already placed. Raises PlacementRefused, with nothing written. `on_placed` is
+    called after the commit, once, for a newly placed order only (not for a repeated submission)."""
     for _attempt in range(NUMBER_ATTEMPTS):
         existing = order_by_token(checkout.token)
         if existing is not None:
             return existing
         try:
-            return _place(checkout, lines, buyer, reservation)
+            order = _place(checkout, lines, buyer, reservation)
         except IntegrityError:
             # Either the same form was submitted concurrently (then its order is found above) or,
             # rarely, another checkout drew the same random number at the same moment.
             continue
+        if on_placed is not None:
+            on_placed(order)
+        return order
     raise RuntimeError("could not place the order: order numbers kept colliding")
 
 
 @write_transaction
 def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> Order:
-    items = _orderable_items(lines)
-    cooperatives = {c.id: c for c in db.session.scalars(
-        select(Cooperative).where(Cooperative.id.in_({item.offer.cooperative_id for item in items})))}
+    items, products = _orderable_items(lines)
+    cooperatives = {product.cooperative_id: product.cooperative for product in products.values()}
     in_province = {cid: c.province_code == checkout.delivery.province_code for cid, c in cooperatives.items()}
     groups = cart.groups(items, {cid: shipping_rates(c) for cid, c in cooperatives.items()}, in_province)
 
@@ -109,7 +113,7 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
     state = VendorOrderState.PENDING_PAYMENT if paid_later else VendorOrderState.PLACED
     reserved_until = utcnow() + reservation if paid_later else None
     for part, group in enumerate(groups, start=1):
-        _new_vendor_order(order, part, group, state, reserved_until, buyer)
+        _new_vendor_order(order, part, group, state, reserved_until, buyer, products)
     db.session.add(order)
     db.session.flush()
     _take_stock(order, buyer)
@@ -120,7 +124,7 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
     return order
 
 
-def _orderable_items(lines: dict[int, tuple[int, int]]) -> list[cart.Item]:
+def _orderable_items(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.Item], dict[int, Product]]:
     if not lines:
         raise PlacementRefused(cart.Problem(EMPTY_CART))
     found = offers(lines)
@@ -134,7 +138,7 @@ def _orderable_items(lines: dict[int, tuple[int, int]]) -> list[cart.Item]:
         if problem is not None:
             raise PlacementRefused(problem, product.name, product_id)
         items.append(cart.Item(offer, quantity, price))
-    return items
+    return items, {product_id: product for product_id, (_, product) in found.items()}
 
 
 def _new_order(checkout: Checkout, buyer, groups: list[cart.CooperativeGroup]) -> Order:
@@ -142,7 +146,7 @@ def _new_order(checkout: Checkout, buyer, groups: list[cart.CooperativeGroup]) -
     items_total = sum(group.subtotal for group in groups)
     shipping_total = sum(group.shipping for group in groups)
     return Order(
-        number=_free_number(), checkout_token=checkout.token, buyer_id=buyer.id if buyer is not None else None,
+        number=_new_number(), checkout_token=checkout.token, buyer_id=buyer.id if buyer is not None else None,
         full_name=delivery.full_name, phone=delivery.phone, email=delivery.email,
         province_code=delivery.province_code, ward_code=delivery.ward_code, address_line=delivery.address_line,
         note=delivery.note, payment_method=checkout.payment_method,
@@ -151,19 +155,14 @@ def _new_order(checkout: Checkout, buyer, groups: list[cart.CooperativeGroup]) -
         items_total=items_total, shipping_total=shipping_total, total=items_total + shipping_total)
 
 
-def _free_number() -> str:
-    """CHX-, the year's last two digits and six random digits, not yet taken."""
-    year = vietnam_today().year % 100
-    while True:
-        number = f"{NUMBER_PREFIX}{year:02d}{secrets.randbelow(1_000_000):06d}"
-        if db.session.scalar(select(Order.id).where(Order.number == number)) is None:
-            return number
+def _new_number() -> str:
+    """CHX-, the year's last two digits and six random digits (one already taken fails the insert
+    on its unique index, and place_order tries again)."""
+    return f"{NUMBER_PREFIX}{vietnam_today().year % 100:02d}{secrets.randbelow(1_000_000):06d}"
 
 
 def _new_vendor_order(order: Order, part: int, group: cart.CooperativeGroup, state: VendorOrderState,
-                      reserved_until: datetime | None, buyer) -> VendorOrder:
-    products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_([item.offer.product_id for item in group.items])))}
+                      reserved_until: datetime | None, buyer, products: dict[int, Product]) -> VendorOrder:
     vendor_order = VendorOrder(
         order=order, cooperative_id=group.cooperative_id, code=f"{order.number}-{part}", state=state,
         items_total=group.subtotal, shipping_fee=group.shipping, total=group.total,
@@ -189,9 +188,6 @@ def _take_stock(order: Order, buyer) -> None:
         except InsufficientStock as short:
             raise PlacementRefused(cart.Problem(cart.NOT_ENOUGH_STOCK, short.available),
                                    line.product_name, line.product_id) from None
-        db.session.execute(update(Product).where(Product.id == line.product_id)
-                           .values(sold_count=Product.sold_count + line.quantity)
-                           .execution_options(synchronize_session=False))
 
 
 def _save_address(buyer, delivery: Delivery) -> None:

@@ -7,6 +7,9 @@ from sqlalchemy import event
 
 from marketplace.catalog.cache import ResultCache, current_version
 from marketplace.catalog.search import reindex_products
+from marketplace.database import write_intent
+from marketplace.inventory import stock
+from marketplace.inventory.models import MovementReason
 from marketplace.extensions import db
 from marketplace.models import Cooperative, CooperativeStatus, Product
 
@@ -140,3 +143,21 @@ def test_entries_expire_and_the_cache_stays_bounded():
     cache.get_or_compute("a", 2, lambda: compute("a"))
     assert calls == ["a", "a", "a", "b", "c", "a"]
     assert ResultCache(seconds=0, entries=2).get_or_compute("x", 1, lambda: compute("x")) == "x"
+
+
+@pytest.mark.parametrize("stock_before, taken, bumped", [
+    (500, 3, False),  # among plenty a sale shows nowhere: the cached pages stay
+    (12, 3, True),    # "only 9 left" appears
+    (5, 5, True),     # sold out
+])
+def test_a_sale_refreshes_the_cached_pages_only_when_it_shows(app, catalog, stock_before, taken, bumped):
+    _, products = catalog
+    product = db.session.get(Product, products[0].id)
+    product.stock_quantity = stock_before
+    db.session.commit()
+    version = current_version()
+    with write_intent():
+        stock.move(product.id, -taken, MovementReason.SALE)
+        db.session.commit()
+    assert current_version() == version + bumped
+    assert db.session.get(Product, product.id).sold_count == taken

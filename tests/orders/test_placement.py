@@ -147,3 +147,11 @@ def test_a_buyer_s_order_empties_their_saved_cart_and_can_keep_the_address(two_c
     placement.place_order(checkout("t-2", save_address=True), {na.id: (1, 85_000)}, buyer)
     saved = db.session.scalars(select(SavedAddress)).all()
     assert [(a.user_id, a.address_line) for a in saved] == [(buyer.id, "12 Lê Lợi")]
+
+
+def test_a_new_order_is_announced_once_and_a_repeated_submission_not_at_all(two_cooperatives):
+    na, _ = two_cooperatives
+    announced = []
+    first = placement.place_order(checkout("once"), {na.id: (1, 85_000)}, on_placed=announced.append)
+    placement.place_order(checkout("once"), {na.id: (1, 85_000)}, on_placed=announced.append)
+    assert announced == [first]
