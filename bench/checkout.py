@@ -3,8 +3,9 @@
 On a scratch database (made and dropped here, on the server TEST_DATABASE_URL names) seeded with
 a small catalog, a few contended products with little stock and many with plenty, concurrent
 buyers each do what a guest's browser does: add one to three products to the cart, open
-/checkout, and submit it with cash on delivery. For each gunicorn worker class it reports the
-placed orders per second, p50/p95 of the POST /checkout, refusals (out of stock, expected on the
+/checkout, and submit it with cash on delivery. Two scenarios: placing (the carts are filled and
+the checkouts opened beforehand, then all forms are submitted concurrently) and the whole journey
+timed. For each it reports the placed orders per second, p50/p95 of the POST /checkout, refusals (out of stock, expected on the
 contended products), errors (any other answer), and the oversell counted afterwards in the
 database: units sold beyond a product's initial stock, and products whose sold units differ from
 their stock change or whose stock is below zero. Results go to bench/results/checkout-<date>.md.
@@ -28,6 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
+from redis import Redis
+from rq import Queue
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 from vietnam_provinces import Ward
@@ -37,6 +40,7 @@ from marketplace.catalog.models import Product
 from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason
 from marketplace.inventory.stock import move
+from marketplace.jobs import QUEUE_NAME
 from marketplace.orders.carts import offers
 from marketplace.orders.models import Order, OrderLine
 from marketplace.transaction import write_transaction
@@ -49,6 +53,9 @@ from .common import percentiles, scratch_database
 SECONDS = int(os.environ.get("BENCH_CHECKOUT_SECONDS", "20"))
 BUYERS = int(os.environ.get("BENCH_CHECKOUT_BUYERS", "16"))
 WORKERS = 4
+PLACING_ORDERS = int(os.environ.get("BENCH_CHECKOUT_ORDERS", "1500"))
+PLACING, JOURNEY = "placing", "whole journey"
+JOBS_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12")
 WORKER_CLASSES = {"sync": ["--worker-class", "sync"],
                   "gthread, 4 threads": ["--worker-class", "gthread", "--threads", "4"]}
 CATALOG_PRODUCTS, CATALOG_COOPERATIVES = 1_000, 60
@@ -131,33 +138,51 @@ def delivery_form(n: int, ward_code: int) -> dict[str, str]:
             "payment_method": "cod", "invoice_type": "none"}
 
 
-def purchase(base: str, shop: Shop, products: list[int], n: int) -> Purchase:
-    """Add each product to a new guest's cart, open /checkout and submit it."""
-    with requests.Session() as http:
-        http.cookies.set("lang", "en")  # English messages, to tell an out-of-stock refusal from the rest
-        http.headers["Origin"] = base
-        added = 0
-        for product_id in products:
-            answer = http.post(f"{base}/cart/items", data={"product": product_id, "quantity": 1},
-                               headers={"Referer": f"{base}/products"}, allow_redirects=False, timeout=60)
-            if answer.status_code != 303:
-                return Purchase(f"error: add to cart {answer.status_code}")
-            added += answer.headers["Location"].endswith("/cart")  # refused: back to the product list
-        if not added:
-            return Purchase("refused at cart")
-        page = http.get(f"{base}/checkout", timeout=60)
-        if page.status_code != 200:
-            return Purchase(f"error: GET /checkout {page.status_code}")
-        tokens = {k: v for k, v in hidden_inputs(page.text).items() if k in ("checkout_token", "csrf_token")}
+@dataclass
+class OpenCheckout:
+    """A guest with a filled cart and the checkout form open, ready to place the order."""
+
+    http: requests.Session
+    form: dict[str, str]
+
+
+def open_checkout(base: str, shop: Shop, products: list[int], n: int) -> OpenCheckout | Purchase:
+    """Add each product to a new guest's cart and open /checkout (or say why not)."""
+    http = requests.Session()
+    http.cookies.set("lang", "en")  # English messages, to tell an out-of-stock refusal from the rest
+    http.headers["Origin"] = base
+    added = 0
+    for product_id in products:
+        answer = http.post(f"{base}/cart/items", data={"product": product_id, "quantity": 1},
+                           headers={"Referer": f"{base}/products"}, allow_redirects=False, timeout=60)
+        if answer.status_code != 303:
+            return Purchase(f"error: add to cart {answer.status_code}")
+        added += answer.headers["Location"].endswith("/cart")  # refused: back to the product list
+    if not added:
+        return Purchase("refused at cart")
+    page = http.get(f"{base}/checkout", timeout=60)
+    if page.status_code != 200:
+        return Purchase(f"error: GET /checkout {page.status_code}")
+    tokens = {k: v for k, v in hidden_inputs(page.text).items() if k in ("checkout_token", "csrf_token")}
+    return OpenCheckout(http, {**delivery_form(n, shop.ward_code), **tokens})
+
+
+def place(base: str, checkout: OpenCheckout) -> Purchase:
+    """Submit the open checkout form: the request this benchmark is about."""
+    with checkout.http as http:
         started = time.perf_counter()
-        answer = http.post(f"{base}/checkout", data={**delivery_form(n, shop.ward_code), **tokens},
-                           allow_redirects=False, timeout=60)
+        answer = http.post(f"{base}/checkout", data=checkout.form, allow_redirects=False, timeout=60)
         seconds = time.perf_counter() - started
     if answer.status_code == 303:
         return Purchase("placed", seconds)
     if answer.status_code == 422 and any(message in answer.text for message in SOLD_OUT):
         return Purchase("refused at checkout", seconds)
     return Purchase(f"error: POST /checkout {answer.status_code}", seconds)
+
+
+def purchase(base: str, shop: Shop, products: list[int], n: int) -> Purchase:
+    opened = open_checkout(base, shop, products, n)
+    return opened if isinstance(opened, Purchase) else place(base, opened)
 
 
 @dataclass
@@ -172,8 +197,23 @@ class Run:
         return Counter(p.outcome for p in self.purchases if p.outcome.startswith("error"))
 
 
+def place_all(base: str, shop: Shop, orders: int, buyers: int) -> Run:
+    """Open `orders` checkouts (not timed), then place them all with `buyers` concurrent threads."""
+    rng = random.Random(7)
+    baskets = [basket(shop, rng) for _ in range(orders)]
+    with ThreadPoolExecutor(buyers) as pool:
+        opened = list(pool.map(lambda nb: open_checkout(base, shop, nb[1], nb[0]), enumerate(baskets)))
+    run = Run(purchases=[p for p in opened if isinstance(p, Purchase)])
+    ready = [p for p in opened if isinstance(p, OpenCheckout)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(buyers) as pool:
+        run.purchases += list(pool.map(lambda checkout: place(base, checkout), ready))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
 def drive(base: str, shop: Shop, seconds: float, buyers: int) -> Run:
-    """`buyers` guests buying one order after another, for `seconds`."""
+    """`buyers` guests buying one order after another, for `seconds`: the whole journey."""
     run, lock, numbers = Run(), threading.Lock(), iter(range(10**9))
     deadline = time.perf_counter() + seconds
 
@@ -205,13 +245,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, worker_options: list[str]):
+def gunicorn(url: str, worker_options: list[str], redis_url: str):
     """The app served by gunicorn with WORKERS workers on the database at `url`; yields its address."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), *worker_options,
                "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **environment(url)})
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **environment(url), "REDIS_URL": redis_url})
     try:
         for _ in range(100):
             try:
@@ -252,56 +292,90 @@ def audit(shop: Shop) -> Audit:
 
 # --- the run -----------------------------------------------------------------------------
 
-def measure(worker_class: str) -> str:
-    """One results row: a fresh shop, a warm-up, then SECONDS of BUYERS concurrent guests."""
-    with scratch_database("postgresql") as url:
+def measure(worker_class: str, scenario: str) -> str:
+    """One results row: a fresh shop, a warm-up, then the scenario."""
+    with scratch_database("postgresql") as url, job_queue() as queue:
         app = create_app({"ENVIRON": environment(url)})
         with app.app_context():
             upgrade()
             shop = seed_shop()
             db.session.remove()
-            with gunicorn(url, WORKER_CLASSES[worker_class]) as base:
+            with gunicorn(url, WORKER_CLASSES[worker_class], queue.url) as base:
                 drive(base, shop, 2, WORKERS)  # every worker has compiled its templates
                 warm_up = audit(shop).orders
-                run = drive(base, shop, SECONDS, BUYERS)
+                if scenario == PLACING:
+                    run = place_all(base, shop, PLACING_ORDERS, BUYERS)
+                else:
+                    run = drive(base, shop, SECONDS, BUYERS)
             result = audit(shop)
             db.engine.dispose()
+        queued = queue.count()
     placed, latencies = run.count("placed"), [p.seconds for p in run.purchases if p.seconds is not None]
     p50, p95 = percentiles(latencies)
     errors = run.errors()
     error_text = f"{sum(errors.values())}" + (f" ({', '.join(f'{k}: {v}' for k, v in errors.items())})" if errors else "")
-    row = (f"| {worker_class} | {BUYERS} | {run.seconds:.0f} s | {placed} ({result.orders - warm_up} in the database) "
+    row = (f"| {scenario} | {worker_class} | {run.seconds:.1f} s | {placed} ({result.orders - warm_up} in the database) "
            f"| **{placed / run.seconds:.0f}** | {p50:.0f} / {p95:.0f} | {run.count('refused at checkout')} / "
            f"{run.count('refused at cart')} | {error_text} | **{result.oversold_units}** units, "
            f"{result.mismatched_products} products mismatched | {result.contended_sold} of "
-           f"{CONTENDED * CONTENDED_STOCK} |")
+           f"{CONTENDED * CONTENDED_STOCK} | {queued} |")
     print(row, flush=True)
     return row
+
+
+class JobQueue:
+    """A Redis database for the order emails' jobs, as in production (emptied before and after)."""
+
+    url = JOBS_REDIS_URL
+
+    def __init__(self):
+        self.redis = Redis.from_url(self.url)
+
+    def count(self) -> int:
+        return Queue(QUEUE_NAME, connection=self.redis).count
+
+
+@contextmanager
+def job_queue():
+    queue = JobQueue()
+    queue.redis.flushdb()
+    try:
+        yield queue
+    finally:
+        queue.redis.flushdb()
 
 
 def main() -> None:
     if not os.environ.get("TEST_DATABASE_URL"):
         print("checkout benchmark: needs PostgreSQL (set TEST_DATABASE_URL): skipped")
         return
-    print(f"checkout benchmark: gunicorn, {WORKERS} workers, PostgreSQL, {BUYERS} buyers, {SECONDS} s", flush=True)
-    rows = [measure(worker_class) for worker_class in WORKER_CLASSES]
+    print(f"checkout benchmark: gunicorn, {WORKERS} workers, PostgreSQL, {BUYERS} buyers", flush=True)
+    rows = [measure(worker_class, scenario) for scenario in (PLACING, JOURNEY) for worker_class in WORKER_CLASSES]
     report = "\n".join([
         f"# Checkout benchmark, {date.today().isoformat()}",
         "",
         f"`python -m bench checkout`; {os.cpu_count()} CPUs; gunicorn with {WORKERS} workers and PostgreSQL on the same "
-        f"machine as the buyers (one Python process, {BUYERS} threads with requests). Each worker class gets a fresh "
+        f"machine as the buyers (one Python process, {BUYERS} threads with requests). Each row gets a fresh "
         f"scratch database: {CATALOG_COOPERATIVES} cooperatives and {CATALOG_PRODUCTS:,} products "
         f"(bench/catalog_data.py), of which {CONTENDED} contended products have {CONTENDED_STOCK} units each and "
         f"{UNCONTENDED} have plenty. A buyer is a new guest: it adds 1 to 3 different products (one of them contended in "
         f"{CONTENDED_SHARE:.0%} of baskets) with POST /cart/items, opens GET /checkout, and submits POST /checkout "
-        "(cash on delivery, no invoice, order emails sent inline), then starts again as another guest. After a "
-        f"2 s warm-up, {SECONDS} s are measured. Oversell is counted in the database afterwards: units sold (order "
-        "lines) beyond each product's initial stock, and products whose units sold differ from their stock change "
-        "or whose stock is below zero.",
+        "(cash on delivery, no invoice). The order emails are queued in Redis as in production (REDIS_URL; no "
+        "worker runs during the measurement, the last column counts the jobs left queued).",
         "",
-        "| worker class | buyers | measured | placed orders | orders/s | POST /checkout p50 / p95 ms | refused at "
-        "checkout / at cart (out of stock) | errors | oversell | contended units sold |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        f"- **{PLACING}**: {PLACING_ORDERS:,} guests fill their carts and open the checkout first (not timed); then "
+        f"{BUYERS} threads submit all their forms at once: the rate of placing orders, the target of at least 100 "
+        "orders/s.",
+        f"- **{JOURNEY}**: {BUYERS} threads each act as one guest after another for {SECONDS} s, the whole journey "
+        "(add to cart, open checkout, place) timed: three to five requests per order.",
+        "",
+        "After a 2 s warm-up. Oversell is counted in the database afterwards: units sold (order lines) beyond each "
+        "product's initial stock, and products whose units sold differ from their stock change or whose stock is "
+        "below zero.",
+        "",
+        "| scenario | worker class | measured | placed orders | orders/s | POST /checkout p50 / p95 ms | refused at "
+        "checkout / at cart (out of stock) | errors | oversell | contended units sold | email jobs queued |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
     ])
