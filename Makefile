@@ -24,7 +24,7 @@ translations-compile: $(VENV)/.installed
 
 translations-extract: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching -w 100
 
 setup: $(VENV)/.installed translations-compile
 	$(FLASK) db upgrade

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import signal
 import tempfile
 import threading
 import uuid
@@ -13,6 +14,7 @@ import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from redis import Redis
 from sqlalchemy import text
 
 from marketplace import create_app
@@ -23,6 +25,7 @@ from marketplace.extensions import db, mailer
 from .factories import DEFAULT_PASSWORD, make_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Markers whose tests may not be skipped in this run, e.g. "postgres,browser" in CI.
 REQUIRED_MARKERS = {m for m in os.environ.get("MARKETPLACE_TEST_REQUIRE", "").split(",") if m}
 _skipped_required: list[str] = []
@@ -154,6 +157,21 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def redis_app(make_app):
+    """An app whose jobs go through RQ on the real Redis, database 15, emptied around the test."""
+    redis = Redis.from_url(TEST_REDIS_URL)
+    redis.flushdb()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    app = make_app(REDIS_URL=TEST_REDIS_URL)
+    with app.app_context():
+        yield app
+    for sig, handler in handlers.items():  # an RQ worker takes over Ctrl+C and does not give it back
+        signal.signal(sig, handler)
+    redis.flushdb()
+    redis.close()
 
 
 @pytest.fixture

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import logging
-import os
-import signal
 
 import pytest
 from flask import current_app, g
-from redis import Redis
 from rq import SimpleWorker
 from rq.job import JobStatus
 from rq.registry import ScheduledJobRegistry
@@ -19,7 +16,6 @@ from marketplace.transaction import write_transaction
 
 from .factories import make_user
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 # Jobs: module-level, so that a worker finds them by their dotted path.
@@ -76,21 +72,7 @@ def test_a_job_is_not_enqueued_inside_a_write_transaction(app, buyer):
         write_transaction(enqueue)(rename_and_tell, buyer.id, "x")
 
 
-# With REDIS_URL: the real Redis, database 15, emptied around each test.
-
-@pytest.fixture
-def redis_app(make_app):
-    redis = Redis.from_url(REDIS_URL)
-    redis.flushdb()
-    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
-    app = make_app(REDIS_URL=REDIS_URL)
-    with app.app_context():
-        yield app
-    for sig, handler in handlers.items():  # an RQ worker takes over Ctrl+C and does not give it back
-        signal.signal(sig, handler)
-    redis.flushdb()
-    redis.close()
-
+# With REDIS_URL: the real Redis (the redis_app fixture).
 
 def test_with_redis_the_job_waits_for_a_worker_that_runs_it_in_an_app_context(redis_app):
     user = make_user(email="an@example.com")

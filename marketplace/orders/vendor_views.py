@@ -116,7 +116,7 @@ def confirm_selected():
     if result.confirmed:
         flash(_("Confirmed: %(codes)s.", codes=", ".join(result.confirmed)), "success")
     if result.skipped:
-        flash(_("Not confirmed, they had changed meanwhile (see their state): %(codes)s.",
+        flash(_("Not confirmed because their state changed meanwhile: %(codes)s.",
                 codes=", ".join(result.skipped)), "error")
     if not result.confirmed and not result.skipped:
         flash(_("None of the ticked orders was found."), "error")
