@@ -11,9 +11,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog.models import Product
@@ -90,7 +90,7 @@ def place_order(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer=Non
         if existing is not None:
             return existing
         try:
-            order = _place(checkout, lines, buyer, reservation)
+            order = db.session.get(Order, _place(checkout, lines, buyer, reservation))
         except IntegrityError:
             # Either the same form was submitted concurrently (then its order is found above) or,
             # rarely, another checkout drew the same random number at the same moment.
@@ -102,26 +102,42 @@ def place_order(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer=Non
 
 
 @write_transaction
-def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> Order:
+def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> int:
+    """The new order's id. Rows are written by bulk INSERTs, not one ORM object at a time: a
+    checkout is the busiest write of the marketplace."""
     items, products = _orderable_items(lines)
     cooperatives = {product.cooperative_id: product.cooperative for product in products.values()}
     in_province = {cid: c.province_code == checkout.delivery.province_code for cid, c in cooperatives.items()}
     groups = cart.groups(items, {cid: shipping_rates(c) for cid, c in cooperatives.items()}, in_province)
 
-    order = _new_order(checkout, buyer, groups)
+    number, buyer_id = _new_number(), buyer.id if buyer is not None else None
+    order_id = db.session.execute(insert(Order).values(_order_row(checkout, number, buyer_id, groups))
+                                  .returning(Order.id)).scalar_one()
     paid_later = checkout.payment_method != PaymentMethod.COD
     state = VendorOrderState.PENDING_PAYMENT if paid_later else VendorOrderState.PLACED
     reserved_until = utcnow() + reservation if paid_later else None
-    for part, group in enumerate(groups, start=1):
-        _new_vendor_order(order, part, group, state, reserved_until, buyer, products)
-    db.session.add(order)
-    db.session.flush()
-    _take_stock(order, buyer)
+    codes = [f"{number}-{part}" for part in range(1, len(groups) + 1)]
+    part_ids = db.session.scalars(
+        insert(VendorOrder).returning(VendorOrder.id, sort_by_parameter_order=True),
+        [dict(order_id=order_id, cooperative_id=group.cooperative_id, code=code, state=state,
+              items_total=group.subtotal, shipping_fee=group.shipping, total=group.total,
+              weight_grams=group.weight_grams, reserved_until=reserved_until)
+         for code, group in zip(codes, groups)]).all()
+    db.session.execute(insert(OrderLine), [
+        dict(vendor_order_id=part_id, product_id=item.offer.product_id, product_name=products[item.offer.product_id].name,
+             unit=products[item.offer.product_id].unit, unit_price=item.offer.price,
+             vat_rate=products[item.offer.product_id].vat_rate, quantity=item.quantity, amount=item.amount,
+             weight_grams=item.offer.weight_grams)
+        for part_id, group in zip(part_ids, groups) for item in group.items])
+    db.session.execute(insert(VendorOrderEvent), [
+        dict(vendor_order_id=part_id, from_state=None, to_state=state, actor=Actor.BUYER, user_id=buyer_id)
+        for part_id in part_ids])
+    _take_stock(groups, codes, products, buyer)
     if buyer is not None:
         db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id, CartItem.product_id.in_(lines)))
         if checkout.save_address:
             _save_address(buyer, checkout.delivery)
-    return order
+    return order_id
 
 
 def _orderable_items(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.Item], dict[int, Product]]:
@@ -141,13 +157,12 @@ def _orderable_items(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.Item]
     return items, {product_id: product for product_id, (_, product) in found.items()}
 
 
-def _new_order(checkout: Checkout, buyer, groups: list[cart.CooperativeGroup]) -> Order:
+def _order_row(checkout: Checkout, number: str, buyer_id: int | None, groups: list[cart.CooperativeGroup]) -> dict:
     delivery, invoice = checkout.delivery, checkout.invoice
     items_total = sum(group.subtotal for group in groups)
     shipping_total = sum(group.shipping for group in groups)
-    return Order(
-        number=_new_number(), checkout_token=checkout.token, buyer_id=buyer.id if buyer is not None else None,
-        full_name=delivery.full_name, phone=delivery.phone, email=delivery.email,
+    return dict(
+        number=number, checkout_token=checkout.token, buyer_id=buyer_id, full_name=delivery.full_name, phone=delivery.phone, email=delivery.email,
         province_code=delivery.province_code, ward_code=delivery.ward_code, address_line=delivery.address_line,
         note=delivery.note, payment_method=checkout.payment_method,
         invoice_type=invoice.type, invoice_name=invoice.name, invoice_tax_code=invoice.tax_code,
@@ -161,33 +176,17 @@ def _new_number() -> str:
     return f"{NUMBER_PREFIX}{vietnam_today().year % 100:02d}{secrets.randbelow(1_000_000):06d}"
 
 
-def _new_vendor_order(order: Order, part: int, group: cart.CooperativeGroup, state: VendorOrderState,
-                      reserved_until: datetime | None, buyer, products: dict[int, Product]) -> VendorOrder:
-    vendor_order = VendorOrder(
-        order=order, cooperative_id=group.cooperative_id, code=f"{order.number}-{part}", state=state,
-        items_total=group.subtotal, shipping_fee=group.shipping, total=group.total,
-        weight_grams=group.weight_grams, reserved_until=reserved_until)
-    for item in group.items:
-        product = products[item.offer.product_id]
-        vendor_order.lines.append(OrderLine(
-            product_id=product.id, product_name=product.name, unit=product.unit, unit_price=item.offer.price,
-            vat_rate=product.vat_rate, quantity=item.quantity, amount=item.amount,
-            weight_grams=product.weight_grams))
-    vendor_order.events.append(VendorOrderEvent(
-        from_state=None, to_state=state, actor=Actor.BUYER, user_id=buyer.id if buyer is not None else None))
-    return vendor_order
-
-
-def _take_stock(order: Order, buyer) -> None:
+def _take_stock(groups: list[cart.CooperativeGroup], codes: list[str], products: dict[int, Product], buyer) -> None:
     """One sale movement per line, in product-id order across the whole order."""
-    lines = sorted(((line, vendor_order) for vendor_order in order.vendor_orders for line in vendor_order.lines),
-                   key=lambda pair: pair[0].product_id)
-    for line, vendor_order in lines:
+    lines = sorted(((item, code) for code, group in zip(codes, groups) for item in group.items),
+                   key=lambda pair: pair[0].offer.product_id)
+    for item, code in lines:
+        product_id = item.offer.product_id
         try:
-            move(line.product_id, -line.quantity, MovementReason.SALE, user=buyer, reference=vendor_order.code)
+            move(product_id, -item.quantity, MovementReason.SALE, user=buyer, reference=code)
         except InsufficientStock as short:
             raise PlacementRefused(cart.Problem(cart.NOT_ENOUGH_STOCK, short.available),
-                                   line.product_name, line.product_id) from None
+                                   products[product_id].name, product_id) from None
 
 
 def _save_address(buyer, delivery: Delivery) -> None:
