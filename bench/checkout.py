@@ -393,7 +393,10 @@ def main() -> None:
         print("checkout benchmark: needs PostgreSQL (set TEST_DATABASE_URL): skipped")
         return
     print(f"checkout benchmark: gunicorn, {WORKERS} workers, PostgreSQL, {BUYERS} buyers", flush=True)
-    rows = [measure(worker_class, scenario) for scenario in (PLACING, JOURNEY) for worker_class in WORKER_CLASSES]
+    # BENCH_CHECKOUT_SCENARIOS=placing and BENCH_CHECKOUT_WORKERS=sync (a prefix) for a single row.
+    scenarios = os.environ.get("BENCH_CHECKOUT_SCENARIOS", f"{PLACING},{JOURNEY}").split(",")
+    classes = [name for name in WORKER_CLASSES if name.startswith(os.environ.get("BENCH_CHECKOUT_WORKERS", ""))]
+    rows = [measure(worker_class, scenario) for scenario in scenarios for worker_class in classes]
     report = "\n".join([
         f"# Checkout benchmark, {date.today().isoformat()}",
         "",
