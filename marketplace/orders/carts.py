@@ -15,7 +15,6 @@ from ..extensions import db
 from ..transaction import write_transaction
 from ..vendors.models import Cooperative
 from ..vendors.settings import shipping_rates
-from ..vendors.shipping import ShippingRates
 from . import cart
 from .models import CartItem
 
@@ -135,15 +134,24 @@ def merge_into_user_cart(user, lines: dict[int, tuple[int, int]]) -> None:
             db.session.add(CartItem(user_id=user.id, product_id=product_id, quantity=quantity, price_when_added=price))
 
 
-def rates_of(cooperative_ids) -> dict[int, ShippingRates]:
-    return {c.id: shipping_rates(c)
-            for c in db.session.scalars(select(Cooperative).where(Cooperative.id.in_(set(cooperative_ids))))}
+def visitor_lines(user, session: MutableMapping) -> dict[int, tuple[int, int]]:
+    """The visitor's cart lines: a logged-in buyer's saved cart, a guest's session cart."""
+    return user_lines(user) if user.is_authenticated else session_lines(session)
 
 
-def contents(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.CooperativeGroup], dict[int, Product]]:
-    """The cart by cooperative with subtotals and shipping (before an address: the rate elsewhere),
-    and the products by id for showing them. Products gone from the database are left out."""
+def priced_groups(items: list[cart.Item], cooperatives: dict[int, Cooperative],
+                  province_code: int | None) -> list[cart.CooperativeGroup]:
+    """The items by cooperative with the shipping each charges for delivery to this province (its
+    own rate inside its province; before an address is given, None: the rate elsewhere)."""
+    in_province = {cid: cooperative.province_code == province_code for cid, cooperative in cooperatives.items()}
+    return cart.groups(items, {cid: shipping_rates(c) for cid, c in cooperatives.items()}, in_province)
+
+
+def contents(lines: dict[int, tuple[int, int]], province_code: int | None = None
+             ) -> tuple[list[cart.CooperativeGroup], dict[int, Product]]:
+    """The cart by cooperative with subtotals and shipping to the province, and the products by id
+    for showing them. Products gone from the database are left out."""
     found = offers(lines)
     items = [cart.Item(found[pid][0], quantity, price) for pid, (quantity, price) in lines.items() if pid in found]
-    groups = cart.groups(items, rates_of(item.offer.cooperative_id for item in items), in_province={})
-    return groups, {pid: product for pid, (_, product) in found.items()}
+    cooperatives = {product.cooperative_id: product.cooperative for _, product in found.values()}
+    return priced_groups(items, cooperatives, province_code), {pid: product for pid, (_, product) in found.items()}

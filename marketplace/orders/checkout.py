@@ -2,19 +2,16 @@
 orders a visitor may see, the buyer's order history and saved addresses."""
 from __future__ import annotations
 
-from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
-from ..catalog.models import Product
 from ..extensions import db
 from ..labels import label
 from ..transaction import write_transaction
-from ..vendors.settings import shipping_rates
-from . import cart, carts, states
+from . import states
 from .models import Order, SavedAddress, VendorOrder
 from .order_links import key_matches
 from .states import VendorOrderState
@@ -38,23 +35,6 @@ def combined_state(order: Order) -> VendorOrderState:
 
 
 # --- the cart at checkout ----------------------------------------------------------------
-
-def buyer_lines(user, session: MutableMapping) -> dict[int, tuple[int, int]]:
-    """The visitor's cart lines: a logged-in buyer's saved cart, a guest's session cart."""
-    return carts.user_lines(user) if user.is_authenticated else carts.session_lines(session)
-
-
-def priced_cart(lines: dict[int, tuple[int, int]], province_code: int | None
-                ) -> tuple[list[cart.CooperativeGroup], dict[int, Product]]:
-    """The cart by cooperative with the shipping placement will charge for this delivery province
-    (a cooperative's own rate when it is in that province), and the products by id."""
-    found = carts.offers(lines)
-    items = [cart.Item(found[pid][0], quantity, price) for pid, (quantity, price) in lines.items() if pid in found]
-    cooperatives = {product.cooperative_id: product.cooperative for _, product in found.values()}
-    in_province = {cid: cooperative.province_code == province_code for cid, cooperative in cooperatives.items()}
-    rates = {cid: shipping_rates(cooperative) for cid, cooperative in cooperatives.items()}
-    return cart.groups(items, rates, in_province), {pid: product for pid, (_, product) in found.items()}
-
 
 # --- orders as the buyer sees them -------------------------------------------------------
 

@@ -11,10 +11,9 @@ from flask_login import current_user
 from ..accounts.guards import login_required, public
 from ..common.phone import display_mobile
 from . import carts, checkout, placement
-from .carts import CartRefused
 from .checkout_forms import CheckoutForm
 from .fulfilment import TransitionRefused, buyer_may_cancel, cancel_order
-from .messages import cart_problem_message
+from .messages import cart_problem_message, item_problems
 from .notifications import notify_order_placed, notify_state_changed
 from .order_links import order_key, order_link
 
@@ -54,9 +53,8 @@ def _prefilled_form() -> CheckoutForm:
 
 
 def _checkout_page(form: CheckoutForm, status: int = 200, refusal: str | None = None):
-    groups, products = checkout.priced_cart(checkout.buyer_lines(current_user, session), form.province.data)
-    problems = {item.offer.product_id: cart_problem_message(CartRefused(item.problem, products[item.offer.product_id].name))
-                for group in groups for item in group.items if item.problem}
+    groups, products = carts.contents(carts.visitor_lines(current_user, session), form.province.data)
+    problems = item_problems(groups, products)
     addresses = checkout.saved_addresses(current_user) if current_user.is_authenticated else []
     return render_template("orders/checkout.html", form=form, groups=groups, products=products, problems=problems,
                            total=sum(group.total for group in groups), refusal=refusal, addresses=addresses), status
@@ -78,7 +76,7 @@ def _order_url(order, key: str | None = None) -> str:
 @public
 def checkout_page():
     if request.method == "GET":
-        if not checkout.buyer_lines(current_user, session):
+        if not carts.visitor_lines(current_user, session):
             return _cart_is_empty()
         return _checkout_page(_prefilled_form())
     form = CheckoutForm()
@@ -93,7 +91,7 @@ def checkout_page():
 
 
 def _place(form: CheckoutForm):
-    buyer, lines = _buyer(), checkout.buyer_lines(current_user, session)
+    buyer, lines = _buyer(), carts.visitor_lines(current_user, session)
     try:
         order = placement.place_order(form.checkout(may_save_address=buyer is not None), lines, buyer,
                                       reservation=current_app.config["ORDER_RESERVATION"],

@@ -6,8 +6,18 @@ from flask_babel import gettext as _
 from . import cart
 
 
+def item_problems(groups, products) -> dict[int, str]:
+    """What stops each cart item from being ordered as it is, by product id (for the cart pages)."""
+    return {item.offer.product_id: problem_message(item.problem, products[item.offer.product_id].name)
+            for group in groups for item in group.items if item.problem}
+
+
 def cart_problem_message(refused) -> str:
-    problem, name = refused.problem, refused.name
+    """For a CartRefused or a PlacementRefused."""
+    return problem_message(refused.problem, refused.name)
+
+
+def problem_message(problem: cart.Problem, name: str) -> str:
     if problem.kind == cart.BELOW_MINIMUM:
         return _("%(name)s is sold from %(n)d at a time.", name=name, n=problem.limit)
     if problem.kind == cart.ABOVE_MAXIMUM:

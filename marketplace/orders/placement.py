@@ -23,9 +23,8 @@ from ..extensions import db
 from ..inventory.models import MovementReason
 from ..inventory.stock import InsufficientStock, move
 from ..transaction import write_transaction
-from ..vendors.settings import shipping_rates
 from . import cart
-from .carts import offers
+from .carts import offers, priced_groups
 from .models import CartItem, InvoiceType, Order, OrderLine, PaymentMethod, SavedAddress, VendorOrder, VendorOrderEvent
 from .states import Actor, VendorOrderState
 
@@ -107,8 +106,7 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
     checkout is the busiest write of the marketplace."""
     items, products = _orderable_items(lines)
     cooperatives = {product.cooperative_id: product.cooperative for product in products.values()}
-    in_province = {cid: c.province_code == checkout.delivery.province_code for cid, c in cooperatives.items()}
-    groups = cart.groups(items, {cid: shipping_rates(c) for cid, c in cooperatives.items()}, in_province)
+    groups = priced_groups(items, cooperatives, checkout.delivery.province_code)
 
     number, buyer_id = _new_number(), buyer.id if buyer is not None else None
     order_id = db.session.execute(insert(Order).values(_order_row(checkout, number, buyer_id, groups))

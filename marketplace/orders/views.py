@@ -13,7 +13,7 @@ from ..accounts.guards import public
 from ..extensions import csrf
 from . import carts
 from .carts import CartRefused
-from .messages import cart_problem_message
+from .messages import cart_problem_message, item_problems
 
 bp = Blueprint("cart", __name__)
 
@@ -21,7 +21,7 @@ INVALID = 422
 
 
 def _lines() -> dict[int, tuple[int, int]]:
-    return carts.user_lines(current_user) if current_user.is_authenticated else carts.session_lines(session)
+    return carts.visitor_lines(current_user, session)
 
 
 def _change(product_id: int, quantity: int, adding: bool) -> None:
@@ -57,8 +57,7 @@ def _check_cross_site() -> None:
 @public
 def view_cart():
     groups, products = carts.contents(_lines())
-    problems = {item.offer.product_id: cart_problem_message(CartRefused(item.problem, products[item.offer.product_id].name))
-                for group in groups for item in group.items if item.problem}
+    problems = item_problems(groups, products)
     return render_template("orders/cart.html", groups=groups, products=products, problems=problems,
                            total=sum(group.total for group in groups))
 
