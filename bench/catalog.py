@@ -36,7 +36,7 @@ from marketplace.database import refresh_planner_statistics
 from marketplace.extensions import db
 
 from .catalog_data import generate_catalog
-from .common import backends, percentiles, scratch_database, timed
+from .common import backends, percentiles, scratch_database, timed, write_results
 
 # BENCH_CATALOG_SIZES=500,2000 for a quick trial run.
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_CATALOG_SIZES", "5000,50000").split(","))
@@ -242,7 +242,4 @@ def main() -> None:
         "(target < 50 KB), uncompressed, without images.",
         "",
     ])
-    results = PROJECT_ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"catalog-{date.today().isoformat()}.md").write_text(report, encoding="utf-8")
-    print(report)
+    write_results("catalog", report)

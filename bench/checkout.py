@@ -52,7 +52,7 @@ from marketplace.transaction import write_transaction
 
 from .catalog import environment
 from .catalog_data import LANG_SON, generate_catalog
-from .common import percentiles, scratch_database
+from .common import percentiles, scratch_database, write_results
 
 # BENCH_CHECKOUT_SECONDS=5 for a quick trial run.
 SECONDS = int(os.environ.get("BENCH_CHECKOUT_SECONDS", "20"))
@@ -426,7 +426,4 @@ def main() -> None:
         *rows,
         "",
     ])
-    results = PROJECT_ROOT / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    (results / f"checkout-{date.today().isoformat()}.md").write_text(report, encoding="utf-8")
-    print(report)
+    write_results("checkout", report)

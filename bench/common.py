@@ -6,7 +6,9 @@ import statistics
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import date
 
+from marketplace import PROJECT_ROOT
 from marketplace.database import create_scratch_database, drop_scratch_database
 
 SCRATCH_PREFIX = "coop_bench"
@@ -46,3 +48,11 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     """p50 and p95 in milliseconds."""
     ordered = sorted(samples)
     return statistics.median(ordered) * 1000, ordered[max(0, round(len(ordered) * 0.95) - 1)] * 1000
+
+
+def write_results(name: str, report: str) -> None:
+    """Keep a run's report as bench/results/<name>-<date>.md, and print it."""
+    results = PROJECT_ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{name}-{date.today().isoformat()}.md").write_text(report, encoding="utf-8")
+    print(report)
