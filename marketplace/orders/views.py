@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms import ValidationError
 
 from ..accounts.guards import public
@@ -16,6 +16,13 @@ from .carts import CartRefused
 from .messages import cart_problem_message, item_problems
 
 bp = Blueprint("cart", __name__)
+
+
+@bp.app_template_global()
+def cart_csrf_token() -> str:
+    """A CSRF token for the add-to-cart forms of a visitor with a session; none without one, so that
+    rendering a page cached for anonymous visitors does not start a session (see _check_cross_site)."""
+    return generate_csrf() if session else ""
 
 INVALID = 422
 

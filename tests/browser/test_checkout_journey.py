@@ -1,4 +1,5 @@
-"""A guest on a phone buys from two cooperatives with cash on delivery and sees both parts."""
+"""A guest on a phone adds products from the list and a product page, buys from two cooperatives with
+cash on delivery and sees both parts."""
 from playwright.sync_api import expect
 
 from ..factories import make_cooperative, make_product
@@ -9,10 +10,12 @@ def test_a_guest_buys_from_two_cooperatives_and_sees_two_vendor_orders(app, live
                 make_product(make_cooperative(name="HTX Quảng Hồng"), name="Mật ong rừng", price=180_000)]
     page.context.add_cookies([{"name": "lang", "value": "en", "url": live_server.url}])
 
-    for product in products:
-        page.goto(f"{live_server.url}/products/{product.slug}")
-        page.get_by_role("button", name="Add to cart").click()
-        expect(page.locator(".flash")).to_contain_text("Added to your cart.")
+    page.goto(f"{live_server.url}/products")  # from the list
+    page.get_by_role("button", name="Add Na Chi Lăng to the cart").click()
+    expect(page.locator(".flash")).to_contain_text("Added to your cart.")
+    page.goto(f"{live_server.url}/products/{products[1].slug}")  # and from a product's page
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator(".flash")).to_contain_text("Added to your cart.")
     expect(page.locator(".cart-group")).to_have_count(2)
 
     page.get_by_role("link", name="Checkout").click()

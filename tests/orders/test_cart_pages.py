@@ -94,3 +94,23 @@ def test_the_guest_cart_joins_the_saved_cart_at_login(client, auth, shop):
     assert saved == {shop["na"].id: 4, shop["honey"].id: 1}
     add(client, shop["honey"], 1)
     assert {item.product_id: item.quantity for item in db.session.scalars(select(CartItem))}[shop["honey"].id] == 2
+
+
+def test_the_product_list_has_a_form_per_product_on_sale_that_adds_its_minimum(client, shop, auth):
+    shop["honey"].stock_quantity = 0
+    db.session.commit()
+    page = client.get("/products")
+    html = page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers and 'name="csrf_token"' not in html  # still cacheable
+    forms = [form for form in html.split('<form method="post" action="/cart/items"')[1:]]
+    assert len(forms) == 1 and f'name="product" value="{shop["na"].id}"' in forms[0]
+    assert 'name="quantity" value="2"' in forms[0]  # the minimum of na
+    assert add(client, shop["na"], 2, headers={"Referer": "http://localhost/products"}).status_code == 303
+
+    buyer = make_user()
+    auth.login(buyer.email)
+    html = client.get("/products").get_data(as_text=True)
+    token = html.split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/cart/items", data={"product": shop["na"].id, "quantity": 2, "csrf_token": token})
+    assert response.status_code == 303
+    assert db.session.scalar(select(CartItem.quantity).where(CartItem.user_id == buyer.id)) == 4  # 2 merged at login
