@@ -8,7 +8,7 @@ zero); a sale of one among hundreds in stock leaves them be, so checkouts do not
 process's page cache. The best-selling order follows within the cache's lifetime."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from ..catalog import availability, cache
 from ..catalog.models import Product
@@ -30,7 +30,7 @@ class InsufficientStock(Exception):
 
 
 def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, lot_id: int | None = None,
-         reference: str = "", note: str = "") -> StockMovement:
+         reference: str = "", note: str = "") -> None:
     """Record a movement of `quantity` (negative to take) and apply it; raises InsufficientStock.
 
     Call inside a write transaction: the movement and the new stock commit together or not at all.
@@ -40,7 +40,8 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
     values = {"stock_quantity": PRODUCTS.c.stock_quantity + quantity}
     if reason in COUNTED_AS_SOLD:
         values["sold_count"] = PRODUCTS.c.sold_count - quantity
-    applied = db.session.execute(  # on the table: the ORM's bulk-update machinery costs more than the update
+    # Statements on the tables: the ORM's bulk machinery costs more than these two statements.
+    applied = db.session.execute(
         update(PRODUCTS)
         .where(PRODUCTS.c.id == product_id, PRODUCTS.c.stock_quantity + quantity >= 0)
         .values(values)
@@ -52,13 +53,12 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
         if available is None:
             raise LookupError(product_id)
         raise InsufficientStock(product_id, available)
-    movement = StockMovement(product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
-                             user_id=user.id if user is not None else None, reference=(reference or "")[:40], note=(note or "")[:300])
-    db.session.add(movement)  # inserted with the transaction's next flush, many in one statement
+    db.session.execute(insert(StockMovement.__table__).values(
+        product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
+        user_id=user.id if user is not None else None, reference=(reference or "")[:40], note=(note or "")[:300]))
     _refresh_cached_stock(product_id)
     if availability.shown_differently(applied - quantity, applied):
         cache.note_listing_changed(db.session)
-    return movement
 
 
 def _refresh_cached_stock(product_id: int) -> None:

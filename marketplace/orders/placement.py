@@ -28,6 +28,7 @@ from .carts import offers, priced_groups
 from .models import CartItem, InvoiceType, Order, OrderLine, PaymentMethod, SavedAddress, VendorOrder, VendorOrderEvent
 from .states import Actor, VendorOrderState
 
+ORDERS, VENDOR_ORDERS = Order.__table__, VendorOrder.__table__
 NUMBER_PREFIX = "CHX-"
 NUMBER_ATTEMPTS = 5
 
@@ -102,32 +103,32 @@ def place_order(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer=Non
 
 @write_transaction
 def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> int:
-    """The new order's id. Rows are written by bulk INSERTs, not one ORM object at a time: a
-    checkout is the busiest write of the marketplace."""
+    """The new order's id. Rows are written by INSERTs on the tables, many rows per statement, not
+    through the ORM: a checkout is the busiest write of the marketplace."""
     items, products = _orderable_items(lines)
     cooperatives = {product.cooperative_id: product.cooperative for product in products.values()}
     groups = priced_groups(items, cooperatives, checkout.delivery.province_code)
 
     number, buyer_id = _new_number(), buyer.id if buyer is not None else None
-    order_id = db.session.execute(insert(Order).values(_order_row(checkout, number, buyer_id, groups))
-                                  .returning(Order.id)).scalar_one()
+    order_id = db.session.execute(insert(ORDERS).values(_order_row(checkout, number, buyer_id, groups))
+                                  .returning(ORDERS.c.id)).scalar_one()
     paid_later = checkout.payment_method != PaymentMethod.COD
     state = VendorOrderState.PENDING_PAYMENT if paid_later else VendorOrderState.PLACED
     reserved_until = utcnow() + reservation if paid_later else None
     codes = [f"{number}-{part}" for part in range(1, len(groups) + 1)]
     part_ids = db.session.scalars(
-        insert(VendorOrder).returning(VendorOrder.id, sort_by_parameter_order=True),
+        insert(VENDOR_ORDERS).returning(VENDOR_ORDERS.c.id, sort_by_parameter_order=True),
         [dict(order_id=order_id, cooperative_id=group.cooperative_id, code=code, state=state,
               items_total=group.subtotal, shipping_fee=group.shipping, total=group.total,
               weight_grams=group.weight_grams, reserved_until=reserved_until)
          for code, group in zip(codes, groups)]).all()
-    db.session.execute(insert(OrderLine), [
+    db.session.execute(insert(OrderLine.__table__), [
         dict(vendor_order_id=part_id, product_id=item.offer.product_id, product_name=products[item.offer.product_id].name,
              unit=products[item.offer.product_id].unit, unit_price=item.offer.price,
              vat_rate=products[item.offer.product_id].vat_rate, quantity=item.quantity, amount=item.amount,
              weight_grams=item.offer.weight_grams)
         for part_id, group in zip(part_ids, groups) for item in group.items])
-    db.session.execute(insert(VendorOrderEvent), [
+    db.session.execute(insert(VendorOrderEvent.__table__), [
         dict(vendor_order_id=part_id, from_state=None, to_state=state, actor=Actor.BUYER, user_id=buyer_id)
         for part_id in part_ids])
     _take_stock(groups, codes, products, buyer)
