@@ -87,9 +87,10 @@ def reindex_search(missing_only: bool) -> None:
 def notify_low_stock() -> None:
     """Email each cooperative's owner and staff the published products at or below their threshold."""
     from .vendors.emails import send_low_stock_digest
+    from .site_links import site_url
     from .vendors.low_stock import low_stock_digests
 
-    link = current_app.config["SITE_URL"].rstrip("/") + "/vendor/products"
+    link = site_url("vendor_products.product_list")
     digests = low_stock_digests()
     for digest in digests:
         send_low_stock_digest(digest, link)

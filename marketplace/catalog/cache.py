@@ -25,9 +25,6 @@ from .models import CatalogVersion, Category, Product, ProductCertification, Pro
 
 LISTED = (Product, ProductCertification, ProductSearchDocument, Cooperative, Category)
 _CHANGED = "catalog_changed"
-# Execution options of a statement on a listed model whose caller decides itself, with
-# note_listing_changed, whether the storefront shows the change (inventory.stock).
-LISTING_UNCHANGED = {"catalog_listing_unchanged": True}
 
 
 class ResultCache:
@@ -125,9 +122,10 @@ def _note_listing_changes(session: Session, flush_context, instances) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _note_statement_listing_changes(state) -> None:
-    """Bulk and conditional statements (e.g. the atomic stock update) change listings too."""
+    """ORM bulk statements on listed models change listings too. Statements on a table (no mapper)
+    are not seen here: their caller calls note_listing_changed when it must (inventory.stock)."""
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None \
-            and state.bind_mapper.class_ in LISTED and not state.execution_options.get("catalog_listing_unchanged"):
+            and state.bind_mapper.class_ in LISTED:
         note_listing_changed(state.session)
 
 

@@ -46,7 +46,6 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
         .where(PRODUCTS.c.id == product_id, PRODUCTS.c.stock_quantity + quantity >= 0)
         .values(values)
         .returning(PRODUCTS.c.stock_quantity)
-        .execution_options(**cache.LISTING_UNCHANGED)
     ).scalar_one_or_none()
     if applied is None:
         available = db.session.scalar(select(Product.stock_quantity).where(Product.id == product_id))

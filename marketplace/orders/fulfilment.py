@@ -20,10 +20,13 @@ from .states import Actor, TransitionRefused, VendorOrderState
 __all__ = ["TransitionRefused", "change_state", "cancel_order", "expire_reservations", "buyer_may_cancel"]
 
 
+def _locking(statement):
+    """Vendor orders locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
+    return statement.order_by(VendorOrder.id).with_for_update().execution_options(populate_existing=True)
+
+
 def _locked(vendor_order_id: int) -> VendorOrder:
-    """The vendor order, locked until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
-    vendor_order = db.session.scalar(select(VendorOrder).where(VendorOrder.id == vendor_order_id)
-                                     .with_for_update().execution_options(populate_existing=True))
+    vendor_order = db.session.scalar(_locking(select(VendorOrder).where(VendorOrder.id == vendor_order_id)))
     if vendor_order is None:
         raise LookupError(vendor_order_id)
     return vendor_order
@@ -49,9 +52,8 @@ def _apply(vendor_order: VendorOrder, target: VendorOrderState, actor: Actor, us
 
 
 def _restock(vendor_order: VendorOrder, user) -> None:
-    for line in sorted(vendor_order.lines, key=lambda line: line.product_id or 0):
-        if line.product_id is None:
-            continue
+    for line in sorted((line for line in vendor_order.lines if line.product_id is not None),
+                       key=lambda line: line.product_id):
         move(line.product_id, line.quantity, MovementReason.CANCELLATION, user=user, reference=vendor_order.code)
 
 
@@ -73,9 +75,7 @@ def buyer_may_cancel(order: Order) -> bool:
 @write_transaction
 def cancel_order(order_id: int, user=None, reason: str = "") -> list[VendorOrderEvent]:
     """The buyer cancels every part still going, all or none (TransitionRefused if one may not be)."""
-    ids = db.session.scalars(select(VendorOrder.id).where(VendorOrder.order_id == order_id)
-                             .order_by(VendorOrder.id)).all()
-    parts = [_locked(vendor_order_id) for vendor_order_id in ids]
+    parts = db.session.scalars(_locking(select(VendorOrder).where(VendorOrder.order_id == order_id))).all()
     return [_apply(part, VendorOrderState.CANCELLED, Actor.BUYER, user, reason=reason)
             for part in parts if part.state != VendorOrderState.CANCELLED]
 

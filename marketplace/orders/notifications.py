@@ -6,13 +6,14 @@ Views call notify_* after the service's transaction has committed.
 """
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, mailer
 from ..jobs import enqueue
+from ..site_links import site_url
 from ..vendors.models import Cooperative, MemberRole
 from .models import Order, PaymentMethod, VendorOrder, VendorOrderEvent
 from .order_links import order_link
@@ -65,7 +66,7 @@ def send_order_placed(order_id: int) -> None:
                     to=recipient,
                     subject=_("Chợ HTX: new order %(code)s", code=part.code),
                     body=render_template("email/orders/placed_cooperative.txt", order=order, part=part,
-                                         link=_site_url(f"/vendor/orders/{part.id}")),
+                                         link=site_url("vendor_orders.detail", vendor_order_id=part.id)),
                 )
 
 
@@ -95,7 +96,7 @@ def _tell_cooperative_buyer_cancelled(part: VendorOrder) -> None:
         with force_locale("vi"):
             mailer.send(to=recipient, subject=_("Chợ HTX: order %(code)s was cancelled by the buyer", code=part.code),
                         body=render_template("email/orders/cancelled_cooperative.txt", part=part,
-                                             link=_site_url(f"/vendor/orders/{part.id}")))
+                                             link=site_url("vendor_orders.detail", vendor_order_id=part.id)))
 
 
 def cooperative_email(cooperative: Cooperative) -> str:
@@ -109,8 +110,3 @@ def cooperative_email(cooperative: Cooperative) -> str:
 def _reservation_expired(event: VendorOrderEvent) -> bool:
     return (event.actor == Actor.SYSTEM and event.from_state == VendorOrderState.PENDING_PAYMENT
             and event.to_state == VendorOrderState.CANCELLED)
-
-
-def _site_url(path: str) -> str:
-    """An absolute link on the public site, in a request, a job or the CLI alike."""
-    return current_app.config["SITE_URL"].rstrip("/") + path

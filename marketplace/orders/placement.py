@@ -123,10 +123,7 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
               weight_grams=group.weight_grams, reserved_until=reserved_until)
          for code, group in zip(codes, groups)]).all()
     db.session.execute(insert(OrderLine.__table__), [
-        dict(vendor_order_id=part_id, product_id=item.offer.product_id, product_name=products[item.offer.product_id].name,
-             unit=products[item.offer.product_id].unit, unit_price=item.offer.price,
-             vat_rate=products[item.offer.product_id].vat_rate, quantity=item.quantity, amount=item.amount,
-             weight_grams=item.offer.weight_grams)
+        _line_row(part_id, item, products[item.offer.product_id])
         for part_id, group in zip(part_ids, groups) for item in group.items])
     db.session.execute(insert(VendorOrderEvent.__table__), [
         dict(vendor_order_id=part_id, from_state=None, to_state=state, actor=Actor.BUYER, user_id=buyer_id)
@@ -161,12 +158,19 @@ def _order_row(checkout: Checkout, number: str, buyer_id: int | None, groups: li
     items_total = sum(group.subtotal for group in groups)
     shipping_total = sum(group.shipping for group in groups)
     return dict(
-        number=number, checkout_token=checkout.token, buyer_id=buyer_id, full_name=delivery.full_name, phone=delivery.phone, email=delivery.email,
-        province_code=delivery.province_code, ward_code=delivery.ward_code, address_line=delivery.address_line,
+        number=number, checkout_token=checkout.token, buyer_id=buyer_id,
+        full_name=delivery.full_name, phone=delivery.phone, email=delivery.email, province_code=delivery.province_code, ward_code=delivery.ward_code, address_line=delivery.address_line,
         note=delivery.note, payment_method=checkout.payment_method,
         invoice_type=invoice.type, invoice_name=invoice.name, invoice_tax_code=invoice.tax_code,
         invoice_address=invoice.address, invoice_email=invoice.email,
         items_total=items_total, shipping_total=shipping_total, total=items_total + shipping_total)
+
+
+def _line_row(vendor_order_id: int, item: cart.Item, product: Product) -> dict:
+    """A line as sold: the product's name, unit and VAT rate copied, at the price offered."""
+    return dict(vendor_order_id=vendor_order_id, product_id=product.id, product_name=product.name, unit=product.unit,
+                unit_price=item.offer.price, vat_rate=product.vat_rate, quantity=item.quantity, amount=item.amount,
+                weight_grams=item.offer.weight_grams)
 
 
 def _new_number() -> str:
