@@ -1,6 +1,7 @@
 import pytest
 
 from marketplace.accounts.passwords import Weakness, password_weakness
+from marketplace.common import places
 from marketplace.common.phone import display_mobile, normalize_mobile
 from marketplace.common.taxcode import check_digit, is_valid_tax_code
 from marketplace.common.urls import safe_next
@@ -77,3 +78,12 @@ def test_weak_passwords_are_named(password, weakness):
 @pytest.mark.parametrize("password", ["demo12345", "na-chi-lang-2026", "correct horse battery", "mật khẩu tốt 1"])
 def test_reasonable_passwords_pass(password):
     assert password_weakness(password, ("mai.nguyen@example.com", "+84912345678")) is None
+
+
+def test_names_and_ward_lists_of_any_code_sent_keep_a_bounded_cache():
+    """Codes come from forms and URLs: a stream of made-up ones must not grow memory without end."""
+    for code in range(10**7, 10**7 + 5_000):
+        places.ward_name(code), places.province_name(code), places.ward_choices(code)
+    for cached in (places.ward_name, places.province_name, places.ward_choices):
+        assert cached.cache_info().currsize <= 4_096
+    assert places.ward_name(6463) and places.ward_choices(20)  # real codes still answer
