@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from .common.querystring import MAX_ID
 from .config import load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,7 +19,7 @@ class DatabaseIdConverter(IntegerConverter):
     """<int:...> in routes: no larger than a PostgreSQL integer column holds, so a huge id in a URL
     matches no route (404) instead of reaching the database (an out-of-range error)."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=2_147_483_647, signed=False):  # noqa: A002
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
         super().__init__(map, fixed_digits, min, max, signed)
 
 

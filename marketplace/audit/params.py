@@ -12,9 +12,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
+from ..common.querystring import MAX_ID, MAX_PAGE
+
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-MAX_PAGE = 10_000
-MAX_ID = 2**31 - 1  # a PostgreSQL integer
 MAX_ACTOR_LENGTH = 254
 _ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 _VIETNAMESE_DATE = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")

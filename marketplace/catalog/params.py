@@ -10,12 +10,12 @@ import enum
 import re
 
 from ..common.places import province_name
+from ..common.querystring import MAX_PAGE
 from .listing import MAX_PER_PAGE, PER_PAGE, ProductQuery, Sort
 from .models import CertificationKind
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,119}")
 MAX_PRICE = 10**12
-MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 1000
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+MAX_ID = 2**31 - 1  # the largest PostgreSQL integer: a larger id from a URL or form matches nothing
+MAX_PAGE = 10_000
+
 
 def with_changes(path: str, args, *, drop: tuple[str, ...] = ("page",), **changes) -> str:
     """`path?query` with `changes` applied to the current `args` (a MultiDict-like object).
@@ -25,3 +28,8 @@ def with_changes(path: str, args, *, drop: tuple[str, ...] = ("page",), **change
         for item in value if isinstance(value, (list, tuple)) else [value]:
             pairs.append((key, str(item)))
     return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def page_number(args) -> int:
+    """The `page` asked for, from 1 to MAX_PAGE (1 when missing or not a number)."""
+    return min(max(args.get("page", 1, type=int), 1), MAX_PAGE)

@@ -1,5 +1,5 @@
-"""What the buyer's pages need around placement: the cart priced for a delivery province, the
-orders a visitor may see, the buyer's order history and saved addresses."""
+"""What the buyer's pages need around placement: the orders a visitor may see, the buyer's order
+history and saved addresses."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
+from ..common.querystring import MAX_ID
 from ..extensions import db
 from ..labels import label
 from ..transaction import write_transaction
@@ -17,7 +18,6 @@ from .order_links import key_matches
 from .states import VendorOrderState
 
 HISTORY_PAGE_SIZE = 20
-MAX_ID = 2_147_483_647  # a PostgreSQL integer: larger ids in a query string would be a database error
 
 # The buyer reads these two states their way; the others as labels.label words them.
 BUYER_STATE_WORDS = {
@@ -34,8 +34,6 @@ def combined_state(order: Order) -> VendorOrderState:
     return states.combined(vendor_order.state for vendor_order in order.vendor_orders)
 
 
-# --- the cart at checkout ----------------------------------------------------------------
-
 # --- orders as the buyer sees them -------------------------------------------------------
 
 def _with_parts():
@@ -43,13 +41,17 @@ def _with_parts():
                                  selectinload(Order.vendor_orders).selectinload(VendorOrder.cooperative))
 
 
+def is_own(order: Order, user) -> bool:
+    """The order was placed by this logged-in buyer."""
+    return user.is_authenticated and order.buyer_id == user.id
+
+
 def viewable_order(number: str, user, key: str | None) -> Order | None:
     """The order if this visitor may see it: the buyer's own, or anyone with its signed key."""
     order = db.session.scalar(_with_parts().where(Order.number == number))
     if order is None:
         return None
-    own = user.is_authenticated and order.buyer_id == user.id
-    return order if own or key_matches(order.number, key) else None
+    return order if is_own(order, user) or key_matches(order.number, key) else None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..accounts.guards import login_required, public
 from ..common.phone import display_mobile
+from ..common.querystring import page_number
 from . import carts, checkout, placement
 from .checkout_forms import CheckoutForm
 from .fulfilment import TransitionRefused, buyer_may_cancel, cancel_order
@@ -22,7 +23,6 @@ bp = Blueprint("checkout", __name__)
 INVALID = 422
 # The number of the order just placed in this session: its page then says thank you (once).
 JUST_PLACED = "just_placed"
-MAX_PAGE = 10_000
 
 
 def _buyer():
@@ -66,8 +66,7 @@ def _cart_is_empty():
 
 
 def _order_url(order, key: str | None = None) -> str:
-    own = current_user.is_authenticated and order.buyer_id == current_user.id
-    if own and not key:
+    if checkout.is_own(order, current_user) and not key:
         return url_for(".order_page", number=order.number)
     return url_for(".order_page", number=order.number, key=key or order_key(order.number))
 
@@ -148,7 +147,7 @@ def cancel(number: str):
 @bp.route("/account/orders")
 @login_required
 def history():
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number(request.args)
     found = checkout.buyer_orders(current_user, page)
     return render_template("orders/orders.html", found=found, combined_state=checkout.combined_state,
                            state_words=checkout.state_words)

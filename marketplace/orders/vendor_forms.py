@@ -1,5 +1,4 @@
-"""The cooperative's order pages: the state-change form, and the words they show for states,
-actors and invoice requests (the cooperative's view of them: the buyer's pages word them for the buyer)."""
+"""The cooperative's order pages: the state-change form and the words of its buttons."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..common.querystring import MAX_ID
 from ..extensions import db
 from . import fulfilment, states
 from .models import OrderLine, VendorOrder, VendorOrderEvent
@@ -15,7 +16,6 @@ from .states import Actor, TransitionRefused, VendorOrderState
 
 S = VendorOrderState
 PER_PAGE = 30
-MAX_ID = 2**31 - 1  # a PostgreSQL integer: a larger id from a form matches nothing
 # The queue's tabs: what waits for the cooperative first, then the rest of an order's life.
 QUEUE_STATES = (S.PLACED, S.CONFIRMED, S.PACKED, S.SHIPPED, S.DELIVERED, S.COMPLETED, S.PENDING_PAYMENT,
                 S.CANCELLED)

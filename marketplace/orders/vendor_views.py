@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
-from ..common.querystring import with_changes
+from ..common.querystring import page_number, with_changes
+from ..labels import label
 from . import fulfilment, states, vendor_orders
 from .notifications import notify_state_changed
 from .states import Actor, TransitionRefused, VendorOrderState
-from ..labels import label
 from .vendor_forms import ACTION_NAMES, StateChangeForm
 
 bp = Blueprint("vendor_orders", __name__, url_prefix="/vendor/orders")
@@ -19,7 +19,6 @@ bp.before_request(refuse_cooperatives_not_yet_approved)
 bp.context_processor(lambda: {"action_names": ACTION_NAMES})
 
 INVALID_FORM = 422
-MAX_PAGE = 10_000
 
 
 def _cooperative_id() -> int:
@@ -39,7 +38,7 @@ def queue():
     requested = request.args.get("state", "")
     # An unknown state is ignored: the list of orders waiting to be confirmed is shown instead.
     state = VendorOrderState(requested) if requested in set(VendorOrderState) else VendorOrderState.PLACED
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = page_number(request.args)
     found = vendor_orders.queue(_cooperative_id(), state, page)
     return render_template(
         "orders/vendor_orders.html", state=state, found=found,

@@ -24,8 +24,6 @@ def cart_csrf_token() -> str:
     rendering a page cached for anonymous visitors does not start a session (see _check_cross_site)."""
     return generate_csrf() if session else ""
 
-INVALID = 422
-
 
 def _lines() -> dict[int, tuple[int, int]]:
     return carts.visitor_lines(current_user, session)
