@@ -131,9 +131,9 @@ def check_import(cooperative_id: int, province_code: int, data: bytes) -> Import
         return ImportPlan(refusal=messages.file_refusal(refused))
     by_sku = _products_by_sku(cooperative_id)
     categories = {slug: category_id for slug, category_id in db.session.execute(select(Category.slug, Category.id))}
-    rows = tuple(_plan_row(row, found.width, by_sku.get(row.cells.get("sku", "")), categories, province_code)
-                 for row in found.rows)
     matched = [by_sku.get(row.cells.get("sku", "")) for row in found.rows]
+    rows = tuple(_plan_row(row, found.width, product, categories, province_code)
+                 for row, product in zip(found.rows, matched))
     return ImportPlan(rows, fingerprint=_fingerprint(matched))
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from ..catalog.availability import months_mask
 from ..catalog.models import CertificationKind, Product, ProductCertification, ProductStatus, VatRate
@@ -157,6 +158,7 @@ def record_movement(cooperative_id: int, product_id: int, quantity: int, reason:
 def movements_of(cooperative_id: int, product_id: int, limit: int = 200) -> list[StockMovement]:
     product_of(cooperative_id, product_id)
     return list(db.session.scalars(select(StockMovement).where(StockMovement.product_id == product_id)
+                                   .options(selectinload(StockMovement.user))  # the page names who moved each
                                    .order_by(StockMovement.created_at.desc(), StockMovement.id.desc()).limit(limit)))
 
 

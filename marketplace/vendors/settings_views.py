@@ -19,7 +19,6 @@ bp = Blueprint("vendor_settings", __name__, url_prefix="/vendor/settings")
 image_files = Blueprint("cooperative_images", __name__, url_prefix="/images/coops")
 
 INVALID_FORM = 422
-# A file's name changes with its content, so a copy never goes stale.
 
 
 @bp.errorhandler(PermissionError)

@@ -35,7 +35,17 @@ def test_a_movement_changes_the_stock_in_the_same_transaction(product):
     move(product.id, -3, MovementReason.SALE)
     move(product.id, -2, MovementReason.SPOILAGE)
     assert current_stock(product.id) == 15 == stock.movements_total(product.id)
-    assert product.stock_quantity == 15  # the loaded product shows it too
+
+
+def test_a_product_loaded_in_the_transaction_shows_the_new_stock(product):
+    @write_transaction
+    def harvest_and_read() -> tuple[int, int]:
+        loaded = db.session.get(Product, product.id)
+        before = loaded.stock_quantity
+        stock.move(product.id, 20, MovementReason.HARVEST)
+        return before, loaded.stock_quantity  # read before the commit would expire it
+
+    assert harvest_and_read() == (0, 20)
 
 
 def test_taking_more_than_there_is_is_refused_and_writes_nothing(product):
