@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,9 +34,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from flask_migrate import upgrade
 from redis import Redis
 from rq import Queue
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 from vietnam_provinces import Ward
 
@@ -343,7 +344,7 @@ def measure(worker_class: str, scenario: str) -> str:
             upgrade()
             shop = seed_shop()
             db.session.remove()
-            with gunicorn(url, WORKER_CLASSES[worker_class], queue.url) as base:
+            with gunicorn(url, WORKER_CLASSES[worker_class], JOBS_REDIS_URL) as base:
                 drive(base, shop, 2, WORKERS, contended_share=0)  # every worker has compiled its templates
                 warm_up = audit(shop).orders
                 if scenario == PLACING:
@@ -352,7 +353,7 @@ def measure(worker_class: str, scenario: str) -> str:
                     run = drive(base, shop, SECONDS, BUYERS)
             result = audit(shop)
             db.engine.dispose()
-        queued = queue.count()
+        queued = queue.count
     placed = run.count("placed")
     p50, p95 = run.percentiles()
     errors = run.errors()
@@ -366,31 +367,25 @@ def measure(worker_class: str, scenario: str) -> str:
     return row
 
 
-class JobQueue:
-    """A Redis database for the order emails' jobs, as in production (emptied before and after)."""
-
-    url = JOBS_REDIS_URL
-
-    def __init__(self):
-        self.redis = Redis.from_url(self.url)
-
-    def count(self) -> int:
-        return Queue(QUEUE_NAME, connection=self.redis).count
-
-
 @contextmanager
 def job_queue():
-    queue = JobQueue()
-    queue.redis.flushdb()
+    """The queue of the order emails' jobs on a Redis database of its own, as in production
+    (emptied before and after)."""
+    redis = Redis.from_url(JOBS_REDIS_URL)
+    redis.flushdb()
     try:
-        yield queue
+        yield Queue(QUEUE_NAME, connection=redis)
     finally:
-        queue.redis.flushdb()
+        redis.flushdb()
+        redis.close()
 
 
 def main() -> None:
     if not os.environ.get("TEST_DATABASE_URL"):
         print("checkout benchmark: needs PostgreSQL (set TEST_DATABASE_URL): skipped")
+        return
+    if not shutil.which("wrk"):
+        print("checkout benchmark: needs wrk (apt-get install wrk): skipped")
         return
     print(f"checkout benchmark: gunicorn, {WORKERS} workers, PostgreSQL, {BUYERS} buyers", flush=True)
     # BENCH_CHECKOUT_SCENARIOS=placing and BENCH_CHECKOUT_WORKERS=sync (a prefix) for a single row.

@@ -2,7 +2,9 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from marketplace.extensions import db
-from marketplace.models import AuditEntry, User
+from marketplace.models import AuditEntry, CooperativeStatus, ProductStatus, User
+
+from .factories import make_cooperative, make_product, make_user
 
 
 def test_create_admin_reads_the_password_from_stdin(runner):
@@ -40,8 +42,6 @@ def test_reindex_search_builds_missing_documents(runner):
     from marketplace.catalog.listing import ProductQuery, find_products
     from marketplace.common.vntime import vietnam_today
 
-    from .factories import make_cooperative, make_product
-
     make_product(make_cooperative(), name="Miến dong Bình Liêu")
     assert find_products(ProductQuery(q="mien dong"), vietnam_today()).total == 0
 
@@ -52,10 +52,6 @@ def test_reindex_search_builds_missing_documents(runner):
 
 
 def test_notify_low_stock_emails_each_cooperatives_people_once(runner, outbox):
-    from marketplace.models import CooperativeStatus, ProductStatus
-
-    from .factories import make_cooperative, make_product, make_user
-
     owner, staff = make_user(email="chu@example.com"), make_user(email="nv@example.com")
     low = make_cooperative(name="HTX Sắp Hết", owner=owner, staff=(staff,))
     make_product(low, name="Na Chi Lăng", stock=3)

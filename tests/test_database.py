@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import text
 
+from marketplace.catalog.cache import current_version
 from marketplace.extensions import db
 from marketplace.models import Cooperative, User
 from marketplace.transaction import write_transaction
@@ -84,8 +85,6 @@ def test_a_failing_service_leaves_nothing_behind(app):
 def test_an_autocommit_read_inside_a_write_transaction_does_not_wait_for_its_own_lock(app):
     """The catalog version is read on a connection of its own; inside a write service on SQLite it
     must not begin IMMEDIATE and wait (20 s, then fail) behind the service's own write lock."""
-    from marketplace.catalog.cache import current_version
-
     @write_transaction
     def read_version_while_writing():
         db.session.execute(text("UPDATE catalog_version SET version = version WHERE id = 1"))

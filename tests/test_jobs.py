@@ -17,7 +17,6 @@ from marketplace.transaction import write_transaction
 from .factories import make_user
 
 
-
 # Jobs: module-level, so that a worker finds them by their dotted path.
 
 def rename_and_tell(user_id: int, name: str) -> None:

@@ -8,9 +8,9 @@ from sqlalchemy import event
 from marketplace.catalog.cache import ResultCache, current_version
 from marketplace.catalog.search import reindex_products
 from marketplace.database import write_intent
+from marketplace.extensions import db
 from marketplace.inventory import stock
 from marketplace.inventory.models import MovementReason
-from marketplace.extensions import db
 from marketplace.models import Cooperative, CooperativeStatus, Product
 
 from ..factories import DEFAULT_PASSWORD, make_cooperative, make_product, make_user

@@ -1,6 +1,6 @@
 import pytest
 
-from marketplace.common.folding import exact_words, fold, terms
+from marketplace.common.folding import exact_words, fold, free_slug, starts_words, terms
 
 
 @pytest.mark.parametrize("text, folded", [
@@ -47,14 +47,10 @@ def test_exact_words_only_when_the_query_has_diacritics():
 
 
 def test_starts_words_needs_every_word_at_the_start_of_a_word():
-    from marketplace.common.folding import starts_words
-
     assert starts_words("quang hong", "HTX Quảng Hồng") and starts_words("", "anything")
     assert not starts_words("uang", "HTX Quảng Hồng") and not starts_words("quang son", "HTX Quảng Hồng")
 
 
 def test_free_slug_numbers_the_taken_ones():
-    from marketplace.common.folding import free_slug
-
     assert free_slug("htx-na", set()) == "htx-na"
     assert free_slug("htx-na", {"htx-na", "htx-na-2"}) == "htx-na-3"

@@ -3,10 +3,9 @@ transaction, idempotent submission, all-or-nothing."""
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.catalog.models import Product
+from marketplace.catalog.models import Product, ProductStatus
 from marketplace.common.money import VatRate
 from marketplace.extensions import db
-from marketplace.inventory import stock
 from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.orders import placement
 from marketplace.orders.models import CartItem, Order, PaymentMethod, SavedAddress, VendorOrder
@@ -115,7 +114,7 @@ def test_a_suspended_cooperative_or_unpublished_product_cannot_be_ordered(two_co
     if change == "suspend":
         na.cooperative.status = CooperativeStatus.SUSPENDED
     else:
-        na.status = na.status.__class__.DRAFT
+        na.status = ProductStatus.DRAFT
     db.session.commit()
     with pytest.raises(PlacementRefused) as refused:
         placement.place_order(checkout(), {na.id: (1, 85_000)})
