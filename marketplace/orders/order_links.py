@@ -4,10 +4,11 @@ app's secret key; it never expires, as the link is printed on the confirmation a
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import Signer
+
+from ..site_links import site_url
 
 SALT = "order-link"
 
@@ -26,7 +27,4 @@ def key_matches(number: str, key: str | None) -> bool:
 
 def order_link(order) -> str:
     """The order page's absolute address on SITE_URL, with its key: works in a request, a job or the CLI."""
-    site = urlsplit(current_app.config["SITE_URL"])
-    adapter = current_app.url_map.bind(site.netloc, script_name=site.path or "/", url_scheme=site.scheme)
-    return adapter.build("checkout.order_page", {"number": order.number, "key": order_key(order.number)},
-                         force_external=True)
+    return site_url("checkout.order_page", number=order.number, key=order_key(order.number))
