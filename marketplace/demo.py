@@ -22,7 +22,7 @@ from .common.vntime import vietnam_today
 from .inventory import stock
 from .inventory.models import Lot, MovementReason, StockMovement
 from .orders import fulfilment, placement
-from .orders.models import PaymentMethod
+from .orders.models import Order, PaymentMethod
 from .orders.states import Actor, VendorOrderState
 from .transaction import write_transaction
 from .vendors import documents
@@ -384,15 +384,15 @@ DEMO_ORDERS = [
 
 def _demo_orders(buyer: User, created: dict[str, int]) -> None:
     for token, quantities, shipped_with in DEMO_ORDERS:
-        if placement.order_by_token(token) is not None:
+        if placement.placed_by_token(token) is not None:
             continue
         products = {p.slug: p for p in db.session.scalars(select(Product).where(Product.slug.in_(quantities)))}
         lines = {products[slug].id: (quantity, products[slug].price) for slug, quantity in quantities.items()}
-        order = placement.place_order(placement.Checkout(token, DEMO_DELIVERY, PaymentMethod.COD), lines, buyer)
+        placed = placement.place_order(placement.Checkout(token, DEMO_DELIVERY, PaymentMethod.COD), lines, buyer)
         created["orders"] += 1
         if shipped_with:
             carrier, tracking_number = shipped_with
-            part = order.vendor_orders[0]
+            part = db.session.get(Order, placed.id).vendor_orders[0]
             for target in (VendorOrderState.CONFIRMED, VendorOrderState.PACKED, VendorOrderState.SHIPPED):
                 fulfilment.change_state(part.id, target, Actor.COOPERATIVE, carrier=carrier,
                                         tracking_number=tracking_number)

@@ -17,7 +17,7 @@ from marketplace.models import (
     ProductStatus,
     User,
 )
-from marketplace.orders.models import PaymentMethod
+from marketplace.orders.models import Order, PaymentMethod
 from marketplace.orders.placement import Checkout, Delivery, place_order
 
 DEFAULT_PASSWORD = "hoa-mai-2026"
@@ -83,7 +83,8 @@ def make_order(*products: Product, quantity: int = 1, buyer: User | None = None,
                "address_line": "12 Lê Lợi", **delivery}
     checkout = Checkout(token=f"test-checkout-{next(_sequence)}", delivery=Delivery(**address),
                         payment_method=PaymentMethod.COD)
-    return place_order(checkout, {product.id: (quantity, product.price) for product in products}, buyer)
+    placed = place_order(checkout, {product.id: (quantity, product.price) for product in products}, buyer)
+    return db.session.get(Order, placed.id)
 
 
 def valid_tax_code(n: int) -> str:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..common.folding import exact_words, terms
@@ -64,10 +64,17 @@ class ProductResults:
         return max(1, -(-self.total // self.per_page))
 
 
+def is_visible(cooperative_joined: bool = False) -> ColumnElement[bool]:
+    """The product is published by an approved cooperative: the only products the public ever sees.
+    With the cooperatives table joined in the query its status is read there, else by a subquery."""
+    approved = Cooperative.status == CooperativeStatus.APPROVED
+    if not cooperative_joined:
+        approved = Product.cooperative_id.in_(select(Cooperative.id).where(approved))
+    return and_(Product.status == ProductStatus.PUBLISHED, approved)
+
+
 def visible_products() -> Select:
-    """Published products of approved cooperatives: the only ones the public ever sees."""
-    approved = select(Cooperative.id).where(Cooperative.status == CooperativeStatus.APPROVED)
-    return select(Product).where(Product.status == ProductStatus.PUBLISHED, Product.cooperative_id.in_(approved))
+    return select(Product).where(is_visible())
 
 
 def certified(kinds, today: date):

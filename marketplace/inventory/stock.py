@@ -8,6 +8,8 @@ zero); a sale of one among hundreds in stock leaves them be, so checkouts do not
 process's page cache. The best-selling order follows within the cache's lifetime."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, insert, select, update
 
 from ..catalog import availability, cache
@@ -29,18 +31,45 @@ class InsufficientStock(Exception):
         self.product_id, self.available = product_id, available
 
 
+@dataclass(frozen=True)
+class Movement:
+    product_id: int
+    quantity: int  # negative to take
+    reference: str = ""
+
+
 def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, lot_id: int | None = None,
          reference: str = "", note: str = "") -> None:
     """Record a movement of `quantity` (negative to take) and apply it; raises InsufficientStock.
 
     Call inside a write transaction: the movement and the new stock commit together or not at all.
     """
-    if quantity == 0:
+    move_all([Movement(product_id, quantity, reference or "")], reason, user=user, lot_id=lot_id, note=note)
+
+
+def move_all(movements: list[Movement], reason: MovementReason, *, user=None, lot_id: int | None = None,
+             note: str = "") -> None:
+    """Apply the movements in their order and record them; raises InsufficientStock at the first
+    that cannot be applied (the caller's transaction then rolls back the ones before it). Callers
+    that move several products order them by product id, so that concurrent ones lock the same
+    rows in the same order and cannot deadlock."""
+    if any(movement.quantity == 0 for movement in movements):
         raise ValueError("a stock movement moves something")
+    for movement in movements:
+        _apply(movement.product_id, movement.quantity, reason)
+    # Statements on the tables: the ORM's bulk machinery costs more than these statements.
+    user_id = user.id if user is not None else None
+    db.session.execute(insert(StockMovement.__table__), [
+        dict(product_id=movement.product_id, quantity=movement.quantity, reason=reason, lot_id=lot_id,
+             user_id=user_id, reference=movement.reference[:40], note=(note or "")[:300])
+        for movement in movements])
+
+
+def _apply(product_id: int, quantity: int, reason: MovementReason) -> None:
+    """One conditional UPDATE: the stock moves unless it would go below zero."""
     values = {"stock_quantity": PRODUCTS.c.stock_quantity + quantity}
     if reason in COUNTED_AS_SOLD:
         values["sold_count"] = PRODUCTS.c.sold_count - quantity
-    # Statements on the tables: the ORM's bulk machinery costs more than these two statements.
     applied = db.session.execute(
         update(PRODUCTS)
         .where(PRODUCTS.c.id == product_id, PRODUCTS.c.stock_quantity + quantity >= 0)
@@ -52,9 +81,6 @@ def move(product_id: int, quantity: int, reason: MovementReason, *, user=None, l
         if available is None:
             raise LookupError(product_id)
         raise InsufficientStock(product_id, available)
-    db.session.execute(insert(StockMovement.__table__).values(
-        product_id=product_id, quantity=quantity, reason=reason, lot_id=lot_id,
-        user_id=user.id if user is not None else None, reference=(reference or "")[:40], note=(note or "")[:300]))
     _refresh_cached_stock(product_id)
     if availability.shown_differently(applied - quantity, applied):
         cache.note_listing_changed(db.session)

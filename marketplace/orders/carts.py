@@ -3,18 +3,22 @@ login). Every change is checked against the product as it can be ordered now (or
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import lazyload
 
 from ..catalog.availability import in_season
-from ..catalog.listing import visible_products
+from ..catalog.listing import is_visible, visible_products
 from ..catalog.models import Product
+from ..common.money import VatRate
 from ..common.vntime import vietnam_today
 from ..extensions import db
 from ..transaction import write_transaction
 from ..vendors.models import Cooperative
-from ..vendors.settings import shipping_rates
+from ..vendors.settings import SHIPPING_FIELDS, shipping_rates
+from ..vendors.shipping import ShippingRates
 from . import cart
 from .models import CartItem
 
@@ -30,6 +34,13 @@ class CartRefused(Exception):
         self.problem, self.name = problem, name
 
 
+def _offer(product, shown: bool, month: int) -> cart.Offer:
+    """The offer of a product, or of a row with the same attribute names."""
+    return cart.Offer(product.id, product.cooperative_id, product.price, product.min_order_quantity,
+                      product.max_order_quantity, product.stock_quantity, product.weight_grams,
+                      shown and in_season(product.season_months, month))
+
+
 def offers(product_ids) -> dict[int, tuple[cart.Offer, Product]]:
     """Each product as it can be ordered now (on_sale: visible and in season), with the product
     (and its cooperative; not its images or certificates, which a cart does not show)."""
@@ -41,13 +52,46 @@ def offers(product_ids) -> dict[int, tuple[cart.Offer, Product]]:
     hidden_ids = ids - {product.id for product in visible}
     hidden = db.session.scalars(select(Product).where(Product.id.in_(hidden_ids)).options(*unshown)) if hidden_ids else []
     month = vietnam_today().month
-    found = {}
-    for product, shown in [*((p, True) for p in visible), *((p, False) for p in hidden)]:
-        on_sale = shown and in_season(product.season_months, month)
-        found[product.id] = (cart.Offer(product.id, product.cooperative_id, product.price,
-                                        product.min_order_quantity, product.max_order_quantity,
-                                        product.stock_quantity, product.weight_grams, on_sale), product)
-    return found
+    return {product.id: (_offer(product, shown, month), product)
+            for product, shown in [*((p, True) for p in visible), *((p, False) for p in hidden)]}
+
+
+class CooperativeShipping(NamedTuple):
+    rates: ShippingRates
+    province_code: int
+
+
+def shipping_of(cooperative) -> CooperativeShipping:
+    """The cooperative's shipping (a Cooperative, or a row with the same attribute names)."""
+    return CooperativeShipping(shipping_rates(cooperative), cooperative.province_code)
+
+
+@dataclass(frozen=True)
+class Sellable:
+    """A product as an order line copies it, with its offer."""
+
+    offer: cart.Offer
+    name: str
+    unit: str
+    vat_rate: VatRate
+
+
+_SHIPPING_COLUMNS = (Cooperative.province_code, *(getattr(Cooperative, name) for name in SHIPPING_FIELDS))
+
+
+def sellables(product_ids) -> tuple[dict[int, Sellable], dict[int, CooperativeShipping]]:
+    """What placing an order needs of these products and of their cooperatives' shipping, read in
+    one narrow query (placing is the busiest write: it loads no Product)."""
+    rows = db.session.execute(
+        select(Product.id, Product.cooperative_id, Product.price, Product.min_order_quantity,
+               Product.max_order_quantity, Product.stock_quantity, Product.weight_grams, Product.season_months,
+               Product.name, Product.unit, Product.vat_rate, is_visible(cooperative_joined=True).label("shown"),
+               *_SHIPPING_COLUMNS)
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .where(Product.id.in_(set(product_ids)))).all()
+    month = vietnam_today().month
+    found = {row.id: Sellable(_offer(row, row.shown, month), row.name, row.unit, row.vat_rate) for row in rows}
+    return found, {row.cooperative_id: shipping_of(row) for row in rows}
 
 
 def _checked(product_id: int, quantity: int) -> tuple[cart.Offer, Product]:
@@ -139,12 +183,12 @@ def visitor_lines(user, session: MutableMapping) -> dict[int, tuple[int, int]]:
     return user_lines(user) if user.is_authenticated else session_lines(session)
 
 
-def priced_groups(items: list[cart.Item], cooperatives: dict[int, Cooperative],
+def priced_groups(items: list[cart.Item], shipping: dict[int, CooperativeShipping],
                   province_code: int | None) -> list[cart.CooperativeGroup]:
     """The items by cooperative with the shipping each charges for delivery to this province (its
     own rate inside its province; before an address is given, None: the rate elsewhere)."""
-    in_province = {cid: cooperative.province_code == province_code for cid, cooperative in cooperatives.items()}
-    return cart.groups(items, {cid: shipping_rates(c) for cid, c in cooperatives.items()}, in_province)
+    in_province = {cid: its.province_code == province_code for cid, its in shipping.items()}
+    return cart.groups(items, {cid: its.rates for cid, its in shipping.items()}, in_province)
 
 
 def contents(lines: dict[int, tuple[int, int]], province_code: int | None = None
@@ -153,5 +197,5 @@ def contents(lines: dict[int, tuple[int, int]], province_code: int | None = None
     for showing them. Products gone from the database are left out."""
     found = offers(lines)
     items = [cart.Item(found[pid][0], quantity, price) for pid, (quantity, price) in lines.items() if pid in found]
-    cooperatives = {product.cooperative_id: product.cooperative for _, product in found.values()}
-    return priced_groups(items, cooperatives, province_code), {pid: product for pid, (_, product) in found.items()}
+    shipping = {product.cooperative_id: shipping_of(product.cooperative) for _, product in found.values()}
+    return priced_groups(items, shipping, province_code), {pid: product for pid, (_, product) in found.items()}

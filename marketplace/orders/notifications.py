@@ -37,7 +37,7 @@ NEWS = {
 }
 
 
-def notify_order_placed(order: Order) -> None:
+def notify_order_placed(order) -> None:
     """Email the buyer and each cooperative about a placed order (call after the commit)."""
     enqueue(send_order_placed, order.id)
 

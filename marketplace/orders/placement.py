@@ -16,15 +16,14 @@ from datetime import timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..catalog.models import Product
 from ..common.vntime import vietnam_today
 from ..database import utcnow
 from ..extensions import db
 from ..inventory.models import MovementReason
-from ..inventory.stock import InsufficientStock, move
+from ..inventory.stock import InsufficientStock, Movement, move_all
 from ..transaction import write_transaction
 from . import cart
-from .carts import offers, priced_groups
+from .carts import CooperativeShipping, Sellable, priced_groups, sellables
 from .models import CartItem, InvoiceType, Order, OrderLine, PaymentMethod, SavedAddress, VendorOrder, VendorOrderEvent
 from .states import Actor, VendorOrderState
 
@@ -75,39 +74,54 @@ class PlacementRefused(Exception):
 EMPTY_CART = "empty_cart"
 
 
-def order_by_token(token: str) -> Order | None:
-    return db.session.scalar(select(Order).where(Order.checkout_token == token))
+@dataclass(frozen=True)
+class PlacedOrder:
+    id: int
+    number: str
+    buyer_id: int | None
+
+
+def placed_by_token(token: str) -> PlacedOrder | None:
+    """The order this checkout token placed, if any."""
+    row = db.session.execute(select(ORDERS.c.id, ORDERS.c.number, ORDERS.c.buyer_id)
+                             .where(ORDERS.c.checkout_token == token)).first()
+    return PlacedOrder(*row) if row is not None else None
 
 
 def place_order(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer=None, *,
                 reservation: timedelta = timedelta(minutes=30),
-                on_placed: Callable[[Order], object] | None = None) -> Order:
+                on_placed: Callable[[PlacedOrder], object] | None = None) -> PlacedOrder:
     """Place the cart `lines` ({product_id: (quantity, price when added)}), or return the order this
     checkout token already placed. Raises PlacementRefused, with nothing written. `on_placed` is
     called after the commit, once, for a newly placed order only (not for a repeated submission)."""
     for _attempt in range(NUMBER_ATTEMPTS):
-        existing = order_by_token(checkout.token)
-        if existing is not None:
-            return existing
         try:
-            order = db.session.get(Order, _place(checkout, lines, buyer, reservation))
+            placed = _place(checkout, lines, buyer, reservation)
+        except PlacementRefused:
+            # A repeated submission finds the cart emptied or the stock taken by its first one.
+            existing = placed_by_token(checkout.token)
+            if existing is None:
+                raise
+            return existing
         except IntegrityError:
-            # Either the same form was submitted concurrently (then its order is found above) or,
-            # rarely, another checkout drew the same random number at the same moment.
+            # Either this form's order was placed first (its token is unique) or, rarely, another
+            # checkout drew the same random number at the same moment.
+            existing = placed_by_token(checkout.token)
+            if existing is not None:
+                return existing
             continue
         if on_placed is not None:
-            on_placed(order)
-        return order
+            on_placed(placed)
+        return placed
     raise RuntimeError("could not place the order: order numbers kept colliding")
 
 
 @write_transaction
-def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> int:
-    """The new order's id. Rows are written by INSERTs on the tables, many rows per statement, not
-    through the ORM: a checkout is the busiest write of the marketplace."""
-    items, products = _orderable_items(lines)
-    cooperatives = {product.cooperative_id: product.cooperative for product in products.values()}
-    groups = priced_groups(items, cooperatives, checkout.delivery.province_code)
+def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reservation: timedelta) -> PlacedOrder:
+    """Rows are written by INSERTs on the tables, many rows per statement, not through the ORM: a
+    checkout is the busiest write of the marketplace."""
+    items, products, shipping = _orderable_items(lines)
+    groups = priced_groups(items, shipping, checkout.delivery.province_code)
 
     number, buyer_id = _new_number(), buyer.id if buyer is not None else None
     order_id = db.session.execute(insert(ORDERS).values(_order_row(checkout, number, buyer_id, groups))
@@ -133,24 +147,25 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
         db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id, CartItem.product_id.in_(lines)))
         if checkout.save_address:
             _save_address(buyer, checkout.delivery)
-    return order_id
+    return PlacedOrder(order_id, number, buyer_id)
 
 
-def _orderable_items(lines: dict[int, tuple[int, int]]) -> tuple[list[cart.Item], dict[int, Product]]:
+def _orderable_items(lines: dict[int, tuple[int, int]]
+                     ) -> tuple[list[cart.Item], dict[int, Sellable], dict[int, CooperativeShipping]]:
     if not lines:
         raise PlacementRefused(cart.Problem(EMPTY_CART))
-    found = offers(lines)
+    found, shipping = sellables(lines)
     items = []
     for product_id, (quantity, price) in sorted(lines.items()):
         if product_id not in found:
             raise PlacementRefused(cart.Problem(cart.NOT_ON_SALE), product_id=product_id)
-        offer, product = found[product_id]
+        offer, name = found[product_id].offer, found[product_id].name
         # Stock is decided by the conditional update in _take_stock, not by what is read here.
         problem = cart.problem_with(replace(offer, in_stock=max(offer.in_stock, quantity)), quantity)
         if problem is not None:
-            raise PlacementRefused(problem, product.name, product_id)
+            raise PlacementRefused(problem, name, product_id)
         items.append(cart.Item(offer, quantity, price))
-    return items, {product_id: product for product_id, (_, product) in found.items()}
+    return items, found, shipping
 
 
 def _order_row(checkout: Checkout, number: str, buyer_id: int | None, groups: list[cart.CooperativeGroup]) -> dict:
@@ -166,11 +181,11 @@ def _order_row(checkout: Checkout, number: str, buyer_id: int | None, groups: li
         items_total=items_total, shipping_total=shipping_total, total=items_total + shipping_total)
 
 
-def _line_row(vendor_order_id: int, item: cart.Item, product: Product) -> dict:
+def _line_row(vendor_order_id: int, item: cart.Item, product: Sellable) -> dict:
     """A line as sold: the product's name, unit and VAT rate copied, at the price offered."""
-    return dict(vendor_order_id=vendor_order_id, product_id=product.id, product_name=product.name, unit=product.unit,
-                unit_price=item.offer.price, vat_rate=product.vat_rate, quantity=item.quantity, amount=item.amount,
-                weight_grams=item.offer.weight_grams)
+    return dict(vendor_order_id=vendor_order_id, product_id=item.offer.product_id, product_name=product.name,
+                unit=product.unit, unit_price=item.offer.price, vat_rate=product.vat_rate, quantity=item.quantity,
+                amount=item.amount, weight_grams=item.offer.weight_grams)
 
 
 def _new_number() -> str:
@@ -179,17 +194,16 @@ def _new_number() -> str:
     return f"{NUMBER_PREFIX}{vietnam_today().year % 100:02d}{secrets.randbelow(1_000_000):06d}"
 
 
-def _take_stock(groups: list[cart.CooperativeGroup], codes: list[str], products: dict[int, Product], buyer) -> None:
+def _take_stock(groups: list[cart.CooperativeGroup], codes: list[str], products: dict[int, Sellable], buyer) -> None:
     """One sale movement per line, in product-id order across the whole order."""
-    lines = sorted(((item, code) for code, group in zip(codes, groups) for item in group.items),
-                   key=lambda pair: pair[0].offer.product_id)
-    for item, code in lines:
-        product_id = item.offer.product_id
-        try:
-            move(product_id, -item.quantity, MovementReason.SALE, user=buyer, reference=code)
-        except InsufficientStock as short:
-            raise PlacementRefused(cart.Problem(cart.NOT_ENOUGH_STOCK, short.available),
-                                   products[product_id].name, product_id) from None
+    movements = sorted((Movement(item.offer.product_id, -item.quantity, code)
+                        for code, group in zip(codes, groups) for item in group.items),
+                       key=lambda movement: movement.product_id)
+    try:
+        move_all(movements, MovementReason.SALE, user=buyer)
+    except InsufficientStock as short:
+        raise PlacementRefused(cart.Problem(cart.NOT_ENOUGH_STOCK, short.available),
+                               products[short.product_id].name, short.product_id) from None
 
 
 def _save_address(buyer, delivery: Delivery) -> None:

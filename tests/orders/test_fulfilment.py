@@ -34,8 +34,9 @@ _tokens = iter(range(1, 1_000_000))
 
 def place(products, method=PaymentMethod.COD, quantity=3, buyer=None, reservation=timedelta(minutes=30)) -> Order:
     checkout = Checkout(token=f"t-{next(_tokens)}", delivery=DELIVERY, payment_method=method)
-    return placement.place_order(checkout, {p.id: (quantity, p.price) for p in products}, buyer,
-                                 reservation=reservation)
+    placed = placement.place_order(checkout, {p.id: (quantity, p.price) for p in products}, buyer,
+                                   reservation=reservation)
+    return db.session.get(Order, placed.id)
 
 
 @pytest.fixture

@@ -36,9 +36,13 @@ def two_cooperatives(app):
     return na, honey
 
 
+def placed(*args) -> Order:
+    return db.session.get(Order, placement.place_order(*args).id)
+
+
 def test_one_order_with_a_vendor_order_per_cooperative_and_stock_taken(two_cooperatives):
     na, honey = two_cooperatives
-    order = placement.place_order(checkout(), {na.id: (3, 85_000), honey.id: (2, 250_000)})
+    order = placed(checkout(), {na.id: (3, 85_000), honey.id: (2, 250_000)})
 
     assert order.number.startswith("CHX-") and len(order.number) == 12
     first, second = order.vendor_orders
@@ -91,15 +95,13 @@ def test_not_enough_stock_places_nothing_and_says_how_many_are_left(two_cooperat
 
 def test_a_failure_in_the_middle_leaves_no_partial_order_and_no_stock_taken(two_cooperatives, monkeypatch):
     na, honey = two_cooperatives
-    real_move, calls = placement.move, []
+    real_move_all = placement.move_all
 
-    def failing_move(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 2:
-            raise RuntimeError("the disk is full")
-        return real_move(*args, **kwargs)
+    def failing_after_the_first_movement(movements, *args, **kwargs):
+        real_move_all(movements[:1], *args, **kwargs)
+        raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(placement, "move", failing_move)
+    monkeypatch.setattr(placement, "move_all", failing_after_the_first_movement)
     with pytest.raises(RuntimeError):
         placement.place_order(checkout(), {na.id: (2, 85_000), honey.id: (1, 250_000)})
     assert db.session.scalar(select(func.count()).select_from(Order)) == 0
@@ -129,7 +131,7 @@ def test_an_empty_cart_is_refused(app):
 
 def test_unpaid_methods_reserve_the_stock_until_a_deadline(two_cooperatives):
     na, _ = two_cooperatives
-    order = placement.place_order(checkout(method=PaymentMethod.BANK_TRANSFER), {na.id: (1, 85_000)})
+    order = placed(checkout(method=PaymentMethod.BANK_TRANSFER), {na.id: (1, 85_000)})
     part = order.vendor_orders[0]
     assert part.state == VendorOrderState.PENDING_PAYMENT and part.reserved_until is not None
     assert db.session.get(Product, na.id).stock_quantity == 9
@@ -154,3 +156,12 @@ def test_a_new_order_is_announced_once_and_a_repeated_submission_not_at_all(two_
     first = placement.place_order(checkout("once"), {na.id: (1, 85_000)}, on_placed=announced.append)
     placement.place_order(checkout("once"), {na.id: (1, 85_000)}, on_placed=announced.append)
     assert announced == [first]
+
+
+def test_a_repeated_submission_finds_its_order_though_the_cart_is_emptied_and_the_stock_taken(two_cooperatives):
+    na, _ = two_cooperatives
+    first = placement.place_order(checkout("again"), {na.id: (10, 85_000)})
+    assert placement.place_order(checkout("again"), {}) == first
+    assert placement.place_order(checkout("again"), {na.id: (10, 85_000)}) == first
+    assert db.session.scalar(select(func.count()).select_from(Order)) == 1
+    assert db.session.get(Product, na.id).stock_quantity == 0

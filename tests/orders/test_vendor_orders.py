@@ -13,7 +13,7 @@ from marketplace.common.places import province_name, ward_name
 from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.orders import fulfilment, vendor_orders
-from marketplace.orders.models import InvoiceType, VendorOrder, VendorOrderEvent
+from marketplace.orders.models import InvoiceType, Order, VendorOrder, VendorOrderEvent
 from marketplace.orders.placement import Checkout, Delivery, InvoiceRequest, place_order
 from marketplace.orders.states import Actor, VendorOrderState
 from marketplace.vendors.models import CooperativeStatus
@@ -115,7 +115,7 @@ def test_the_detail_shows_lines_totals_delivery_note_invoice_and_buttons(client,
         full_name="Hà Văn Bình", phone="+84987654321", province_code=20, ward_code=6463,
         address_line="5 Trần Đăng Ninh", note="Gọi trước khi giao"),
         invoice=InvoiceRequest(InvoiceType.COMPANY, "Công ty TNHH Hoa Quả", "0101243150", "1 Lê Lợi", "kt@hq.vn"))
-    vendor_order = place_order(checkout, {na.id: (3, na.price)}).vendor_orders[0]
+    vendor_order = db.session.get(Order, place_order(checkout, {na.id: (3, na.price)}).id).vendor_orders[0]
 
     page = client.get(f"/vendor/orders/{vendor_order.id}").get_data(as_text=True)
 
