@@ -96,6 +96,9 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Uploaded documents, outside static/: served only through access-checked views
         "UPLOAD_FOLDER": env.get("UPLOAD_FOLDER") or str(Path(instance_path) / "uploads"),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Form messages come from our own catalog. WTForms' built-in ones have no Vietnamese catalog to
+        # use, and with this on Flask-WTF would read and parse their file again on every request.
+        "WTF_I18N_ENABLED": False,
         # Language and time
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",

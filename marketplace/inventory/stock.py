@@ -9,8 +9,9 @@ process's page cache. The best-selling order follows within the cache's lifetime
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, Update, bindparam, func, insert, select, update
 
 from ..catalog import availability, cache
 from ..catalog.models import Product
@@ -65,17 +66,23 @@ def move_all(movements: list[Movement], reason: MovementReason, *, user=None, lo
         for movement in movements])
 
 
+@lru_cache(maxsize=2)
+def _conditional_update(counted_as_sold: bool) -> Update:
+    """Built once: SQLAlchemy then computes its cache key once, not at every movement."""
+    quantity = bindparam("quantity", type_=Integer)
+    values = {"stock_quantity": PRODUCTS.c.stock_quantity + quantity}
+    if counted_as_sold:
+        values["sold_count"] = PRODUCTS.c.sold_count - quantity
+    return (update(PRODUCTS)
+            .where(PRODUCTS.c.id == bindparam("product"), PRODUCTS.c.stock_quantity + quantity >= 0)
+            .values(values)
+            .returning(PRODUCTS.c.stock_quantity))
+
+
 def _apply(product_id: int, quantity: int, reason: MovementReason) -> None:
     """One conditional UPDATE: the stock moves unless it would go below zero."""
-    values = {"stock_quantity": PRODUCTS.c.stock_quantity + quantity}
-    if reason in COUNTED_AS_SOLD:
-        values["sold_count"] = PRODUCTS.c.sold_count - quantity
-    applied = db.session.execute(
-        update(PRODUCTS)
-        .where(PRODUCTS.c.id == product_id, PRODUCTS.c.stock_quantity + quantity >= 0)
-        .values(values)
-        .returning(PRODUCTS.c.stock_quantity)
-    ).scalar_one_or_none()
+    applied = db.session.execute(_conditional_update(reason in COUNTED_AS_SOLD),
+                                 {"product": product_id, "quantity": quantity}).scalar_one_or_none()
     if applied is None:
         available = db.session.scalar(select(Product.stock_quantity).where(Product.id == product_id))
         if available is None:

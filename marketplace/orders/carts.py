@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import MutableMapping
 from dataclasses import dataclass
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import lazyload
 
 from ..catalog.availability import in_season
@@ -76,19 +77,21 @@ class Sellable:
     vat_rate: VatRate
 
 
-_SHIPPING_COLUMNS = (Cooperative.province_code, *(getattr(Cooperative, name) for name in SHIPPING_FIELDS))
+@cache
+def _sellables_query() -> Select:
+    """Built once: SQLAlchemy then computes its cache key once, not at every checkout."""
+    return (select(Product.id, Product.cooperative_id, Product.price, Product.min_order_quantity,
+                   Product.max_order_quantity, Product.stock_quantity, Product.weight_grams, Product.season_months,
+                   Product.name, Product.unit, Product.vat_rate, is_visible(cooperative_joined=True).label("shown"),
+                   Cooperative.province_code, *(getattr(Cooperative, name) for name in SHIPPING_FIELDS))
+            .join(Cooperative, Cooperative.id == Product.cooperative_id)
+            .where(Product.id.in_(bindparam("ids", expanding=True))))
 
 
 def sellables(product_ids) -> tuple[dict[int, Sellable], dict[int, CooperativeShipping]]:
     """What placing an order needs of these products and of their cooperatives' shipping, read in
     one narrow query (placing is the busiest write: it loads no Product)."""
-    rows = db.session.execute(
-        select(Product.id, Product.cooperative_id, Product.price, Product.min_order_quantity,
-               Product.max_order_quantity, Product.stock_quantity, Product.weight_grams, Product.season_months,
-               Product.name, Product.unit, Product.vat_rate, is_visible(cooperative_joined=True).label("shown"),
-               *_SHIPPING_COLUMNS)
-        .join(Cooperative, Cooperative.id == Product.cooperative_id)
-        .where(Product.id.in_(set(product_ids)))).all()
+    rows = db.session.execute(_sellables_query(), {"ids": sorted(set(product_ids))}).all()
     month = vietnam_today().month
     found = {row.id: Sellable(_offer(row, row.shown, month), row.name, row.unit, row.vat_rate) for row in rows}
     return found, {row.cooperative_id: shipping_of(row) for row in rows}

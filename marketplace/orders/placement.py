@@ -28,6 +28,8 @@ from .models import CartItem, InvoiceType, Order, OrderLine, PaymentMethod, Save
 from .states import Actor, VendorOrderState
 
 ORDERS, VENDOR_ORDERS = Order.__table__, VendorOrder.__table__
+# Statements built once: SQLAlchemy computes a statement's cache key again for every new one.
+INSERT_ORDER = insert(ORDERS).returning(ORDERS.c.id)
 NUMBER_PREFIX = "CHX-"
 NUMBER_ATTEMPTS = 5
 
@@ -124,8 +126,7 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
     groups = priced_groups(items, shipping, checkout.delivery.province_code)
 
     number, buyer_id = _new_number(), buyer.id if buyer is not None else None
-    order_id = db.session.execute(insert(ORDERS).values(_order_row(checkout, number, buyer_id, groups))
-                                  .returning(ORDERS.c.id)).scalar_one()
+    order_id = db.session.execute(INSERT_ORDER, _order_row(checkout, number, buyer_id, groups)).scalar_one()
     paid_later = checkout.payment_method != PaymentMethod.COD
     state = VendorOrderState.PENDING_PAYMENT if paid_later else VendorOrderState.PLACED
     reserved_until = utcnow() + reservation if paid_later else None
