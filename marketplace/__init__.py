@@ -80,6 +80,9 @@ def register_blueprints(app: Flask) -> None:
     from .orders.views import bp as cart_bp
     from .orders.checkout_views import bp as checkout_bp
     from .orders.vendor_views import bp as vendor_orders_bp
+    from .payments.vendor_views import bp as vendor_payments_bp
+    from .payments.views import bp as payments_bp
+    from .payments.statement_views import bp as statements_bp
     from .inventory.views import bp as vendor_lots_bp, tracing as trace_bp
     from .shop.views import bp as shop_bp
     from .vendors.import_views import bp as product_import_bp
@@ -91,7 +94,8 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (shop_bp, cart_bp, accounts_bp, applications_bp, vendors_bp, vendor_products_bp, product_import_bp,
                       vendor_settings_bp, cooperative_images_bp, product_images_bp, vendor_lots_bp, trace_bp, admin_bp,
-                      audit_bp, api_bp, vendor_orders_bp, checkout_bp):
+                      audit_bp, api_bp, vendor_orders_bp, checkout_bp, payments_bp, vendor_payments_bp,
+                      statements_bp):
         app.register_blueprint(blueprint)
 
 

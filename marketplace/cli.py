@@ -124,6 +124,19 @@ def expire_reservations_command() -> None:
     click.echo(f"{len(events)} unpaid vendor orders cancelled: their reservation had expired.")
 
 
+@click.command("sync-payments")
+@with_appcontext
+def sync_payments() -> None:
+    """Re-read pending card payments from the gateway, for webhooks that were lost (for cron)."""
+    from .payments.card import sync_pending
+
+    report = sync_pending()
+    click.echo(f"Card payments: {report.settled} settled, {report.given_up} given up (never reached the gateway, "
+               f"nothing charged), {report.still_pending} still pending, {report.unreachable} not answered about.")
+    if report.unreachable:
+        raise click.ClickException("The card gateway did not answer about some payments; run this again later.")
+
+
 def register_commands(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
@@ -131,3 +144,4 @@ def register_commands(app) -> None:
     app.cli.add_command(notify_low_stock)
     app.cli.add_command(worker)
     app.cli.add_command(expire_reservations_command)
+    app.cli.add_command(sync_payments)

@@ -128,8 +128,10 @@ def load_config(instance_path: str, environ: Mapping[str, str] | None = None) ->
         # Product-list results cached per process (marketplace/catalog/cache.py); 0 switches it off
         "CATALOG_CACHE_SECONDS": float(env.get("CATALOG_CACHE_SECONDS", "60")),
         "CATALOG_CACHE_ENTRIES": int(env.get("CATALOG_CACHE_ENTRIES", "2000")),
-        # Card payments through a Stripe-compatible API (used by the payments module)
-        "STRIPE_API_KEY": env.get("STRIPE_API_KEY") or None,
-        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        # Card payments through a Stripe-compatible API: offered at checkout when a secret key is set
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or "https://api.stripe.com",
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_TIMEOUT_SECONDS": float(env.get("STRIPE_TIMEOUT_SECONDS", "10")),
     }

@@ -78,8 +78,7 @@ CATEGORIES = [
 COOPERATIVES = [
     {
         "slug": "htx-nong-san-chi-lang",
-        "contact_phone": "+84981000001",
-        "contact_email": "nongsanchilang@example.com",
+        "contact_phone": "+84981000001", "contact_email": "nongsanchilang@example.com",
         "name": "HTX Nông sản Chi Lăng",
         "legal_name": "Hợp tác xã Nông sản Chi Lăng",
         "tax_code": "4901234561",
@@ -93,11 +92,11 @@ COOPERATIVES = [
             "đi nhiều tỉnh thành. Na được trồng trên đất đá vôi, quả to, múi dày, ngọt đậm."
         ),
         "owner": "chilang@example.com",
+        "bank_bin": "970436", "bank_account_number": "0011000123456", "bank_account_holder": "HTX NONG SAN CHI LANG",
     },
     {
         "slug": "htx-quang-hong",
-        "contact_phone": "+84981000002",
-        "contact_email": "quanghong@example.com",
+        "contact_phone": "+84981000002", "contact_email": "quanghong@example.com",
         "name": "HTX Quảng Hồng",
         "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp Quảng Hồng",
         "tax_code": "4902345673",
@@ -111,11 +110,11 @@ COOPERATIVES = [
             "Bán hàng qua sàn thương mại điện tử, mạng xã hội và website riêng."
         ),
         "owner": "quanghong@example.com",
+        "bank_bin": "970418", "bank_account_number": "21510000456789", "bank_account_holder": "HTX QUANG HONG",
     },
     {
         "slug": "htx-thuy-san-le-hong-phong",
-        "contact_phone": "+84981000003",
-        "contact_email": "thuysanlehongphong@example.com",
+        "contact_phone": "+84981000003", "contact_email": "thuysanlehongphong@example.com",
         "name": "HTX Thủy sản Lê Hồng Phong",
         "legal_name": "Hợp tác xã Thủy sản Lê Hồng Phong",
         "tax_code": "4903456785",
@@ -126,11 +125,11 @@ COOPERATIVES = [
         "member_count": 9,
         "description": "Nuôi cá lồng trên lòng hồ, cá sạch, thịt chắc, giao trong ngày.",
         "owner": None,
+        "bank_bin": "970405", "bank_account_number": "8800205123456", "bank_account_holder": "HTX THUY SAN LE HONG PHONG",
     },
     {
         "slug": "htx-quoc-khanh",
-        "contact_phone": "+84981000004",
-        "contact_email": "quockhanh@example.com",
+        "contact_phone": "+84981000004", "contact_email": "quockhanh@example.com",
         "name": "HTX Quốc Khánh",
         "legal_name": "Hợp tác xã Quốc Khánh",
         "tax_code": "4904567897",
@@ -141,11 +140,11 @@ COOPERATIVES = [
         "member_count": 12,
         "description": "Trang trại vịt đẻ thả ven sông Kỳ Cùng; trứng vịt tươi thu nhặt mỗi sáng.",
         "owner": None,
+        "bank_bin": "970422", "bank_account_number": "0901000777888", "bank_account_holder": "HTX QUOC KHANH",
     },
     {
         "slug": "htx-an-hong",
-        "contact_phone": "+84981000005",
-        "contact_email": "anhong@example.com",
+        "contact_phone": "+84981000005", "contact_email": "anhong@example.com",
         "name": "HTX An Hồng",
         "legal_name": "Hợp tác xã Sản xuất và Dịch vụ nông nghiệp An Hồng",
         "tax_code": "4906789126",
@@ -156,11 +155,11 @@ COOPERATIVES = [
         "member_count": 8,
         "description": "Chăn nuôi lợn đen và gà đồi, theo dõi đàn vật nuôi bằng camera.",
         "owner": None,
+        "bank_bin": "970415", "bank_account_number": "103000999111", "bank_account_holder": "HTX AN HONG",
     },
     {
         "slug": "htx-cuong-thinh",
-        "contact_phone": "+84981000006",
-        "contact_email": "cuongthinh@example.com",
+        "contact_phone": "+84981000006", "contact_email": "cuongthinh@example.com",
         "name": "HTX Cường Thịnh",
         "legal_name": "Hợp tác xã Cường Thịnh",
         "tax_code": "4905678913",
@@ -171,6 +170,7 @@ COOPERATIVES = [
         "member_count": 7,
         "description": "Nông sản địa phương bán tại chợ phiên.",
         "owner": None,
+        "bank_bin": "970407", "bank_account_number": "19033445566778", "bank_account_holder": "HTX CUONG THINH",
     },
 ]
 

@@ -18,6 +18,7 @@ from .catalog.models import (
 from .extensions import db
 from .inventory.models import Lot, MovementReason, StockMovement
 from .orders.models import CartItem, Order, OrderLine, SavedAddress, VendorOrder, VendorOrderEvent
+from .payments.models import GatewayEvent, Payment, PaymentAllocation, StatementLine, StatementMapping
 from .vendors.models import (
     ApplicationDocument,
     ApplicationStatus,
@@ -37,6 +38,11 @@ __all__ = [
     "SavedAddress",
     "VendorOrder",
     "VendorOrderEvent",
+    "GatewayEvent",
+    "Payment",
+    "PaymentAllocation",
+    "StatementLine",
+    "StatementMapping",
     "ApplicationDocument",
     "ApplicationStatus",
     "CooperativeApplication",

@@ -22,7 +22,7 @@ from marketplace.catalog.models import CatalogVersion
 from marketplace.database import create_scratch_database, drop_scratch_database
 from marketplace.extensions import db, mailer
 
-from .factories import DEFAULT_PASSWORD, make_user
+from .factories import DEFAULT_PASSWORD, make_cooperative, make_product, make_user
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -235,3 +235,24 @@ def live_server(app):
     """The app served over real HTTP by a threaded server on a free port."""
     with LiveServer(app) as server:
         yield server
+
+
+@pytest.fixture
+def staff(app, client, auth):
+    """A staff member of "HTX Na Chi Lăng", logged in on `client` (in English)."""
+    user = make_user(email="lan@example.com", full_name="Lý Thị Lan")
+    make_cooperative(name="HTX Na Chi Lăng", owner=make_user(), staff=(user,))
+    auth.login(user.email)
+    client.set_cookie("lang", "en")
+    return user
+
+
+@pytest.fixture
+def na(staff):
+    return make_product(staff.membership.cooperative, name="Na Chi Lăng", stock=20)
+
+
+@pytest.fixture
+def honey(app):
+    """A product of another cooperative."""
+    return make_product(make_cooperative(name="HTX Mật ong"), name="Mật ong bạc hà", stock=20)

@@ -51,6 +51,9 @@ def make_cooperative(*, name: str | None = None, status: CooperativeStatus = Coo
         status=status,
         province_code=20,
         ward_code=6463,
+        bank_bin="970436",  # Vietcombank: paid by bank transfer
+        bank_account_number=f"00110{n:08d}",
+        bank_account_holder=f"HTX THU NGHIEM {n}",
     )
     db.session.add(coop)
     if owner:

@@ -13,7 +13,7 @@ from .factories import DEFAULT_PASSWORD, make_cooperative, make_user
 EXAMPLE_ARGS = {"token": "not-a-real-token", "document_id": 1, "application_id": 1, "cooperative_id": 1,
                 "invitation_id": 1, "member_id": 1, "product_id": 1, "image_id": 1, "lot_id": 1,
                 "file_name": "0123456789abcdef0123456789abcdef-160.webp",
-                "vendor_order_id": 1, "number": "CHX-26000000", "address_id": 1}
+                "vendor_order_id": 1, "number": "CHX-26000000", "address_id": 1, "payment_id": 1, "line_id": 1}
 GUARDED = {guards.USER, guards.COOPERATIVE, guards.COOPERATIVE_OWNER, guards.ADMIN}
 
 

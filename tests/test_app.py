@@ -31,9 +31,9 @@ def test_database_url_defaults_to_sqlite_in_instance_and_maps_postgres_urls(tmp_
 def test_environment_settings_reach_the_app(tmp_path):
     app = create_app({"ENVIRON": {
         "SECRET_KEY": "k", "DATABASE_URL": f"sqlite:///{tmp_path}/a.db", "REDIS_URL": "redis://127.0.0.1:6379/3",
-        "MAIL_BACKEND": "memory", "STRIPE_API_KEY": "sk_test_x"}})
+        "MAIL_BACKEND": "memory", "STRIPE_SECRET_KEY": "sk_test_x"}})
     assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
-    assert app.config["STRIPE_API_KEY"] == "sk_test_x"
+    assert app.config["STRIPE_SECRET_KEY"] == "sk_test_x"
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/a.db")
 
 

@@ -22,7 +22,9 @@ from marketplace.models import (
     ProductImage,
     ProductStatus,
 )
-from marketplace.orders.models import SavedAddress
+from marketplace.orders.models import PaymentMethod, SavedAddress, VendorOrder
+from marketplace.payments import records
+from marketplace.payments.models import Collector, PaymentKind, PaymentStatus, StatementLine
 
 from .factories import DEFAULT_PASSWORD, make_cooperative, make_order, make_product, make_user
 from .test_access import _routes
@@ -76,6 +78,23 @@ def _someone_elses_vendor_order(app, victim) -> dict:
     return {"vendor_order_id": make_order(product).vendor_orders[0].id}
 
 
+def _someone_elses_carrier_collection(app, victim) -> dict:
+    vendor_order = db.session.get(VendorOrder, _someone_elses_vendor_order(app, victim)["vendor_order_id"])
+    payment = records.record(PaymentKind.PAYMENT, PaymentMethod.COD, vendor_order.order_id,
+                             {vendor_order.id: vendor_order.total}, status=PaymentStatus.PENDING,
+                             collector=Collector.CARRIER)
+    db.session.commit()
+    return {"payment_id": payment.id}
+
+
+def _someone_elses_statement_line(app, victim) -> dict:
+    line = StatementLine(cooperative_id=victim.membership.cooperative_id, fingerprint="ref:FT-VICTIM",
+                         booked_on=date(2026, 5, 2), amount=100_000, message="CHX-26000001-1", bank_reference="FT-VICTIM")
+    db.session.add(line)
+    db.session.commit()
+    return {"line_id": line.id}
+
+
 def _someone_elses_address(app, victim) -> dict:
     address = SavedAddress(user_id=victim.id, full_name="Người khác", phone="+84912345678", province_code=20,
                            ward_code=6463, address_line="1 Trần Đăng Ninh")
@@ -99,6 +118,9 @@ OBJECT_ROUTES = {
     "checkout.delete_address": (_someone_elses_address, {404}),
     **{f"vendor_orders.{name}": (_someone_elses_vendor_order, {404})
        for name in ("detail", "change_state", "packing_slip")},
+    **{f"vendor_payments.{name}": (_someone_elses_vendor_order, {404}) for name in ("deliver_with_cash", "record_received")},
+    "vendor_payments.record_remittance": (_someone_elses_carrier_collection, {404}),
+    "statements.ignore": (_someone_elses_statement_line, {404}),
 }
 
 

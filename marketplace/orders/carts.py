@@ -75,6 +75,8 @@ class Sellable:
     name: str
     unit: str
     vat_rate: VatRate
+    cooperative_name: str
+    takes_transfers: bool  # the cooperative has a bank account to be paid at
 
 
 @cache
@@ -83,6 +85,7 @@ def _sellables_query() -> Select:
     return (select(Product.id, Product.cooperative_id, Product.price, Product.min_order_quantity,
                    Product.max_order_quantity, Product.stock_quantity, Product.weight_grams, Product.season_months,
                    Product.name, Product.unit, Product.vat_rate, is_visible(cooperative_joined=True).label("shown"),
+                   Cooperative.name.label("cooperative_name"), (Cooperative.bank_account_number != "").label("takes_transfers"),
                    Cooperative.province_code, *(getattr(Cooperative, name) for name in SHIPPING_FIELDS))
             .join(Cooperative, Cooperative.id == Product.cooperative_id)
             .where(Product.id.in_(bindparam("ids", expanding=True))))
@@ -93,7 +96,8 @@ def sellables(product_ids) -> tuple[dict[int, Sellable], dict[int, CooperativeSh
     one narrow query (placing is the busiest write: it loads no Product)."""
     rows = db.session.execute(_sellables_query(), {"ids": sorted(set(product_ids))}).all()
     month = vietnam_today().month
-    found = {row.id: Sellable(_offer(row, row.shown, month), row.name, row.unit, row.vat_rate) for row in rows}
+    found = {row.id: Sellable(_offer(row, row.shown, month), row.name, row.unit, row.vat_rate, row.cooperative_name,
+                              row.takes_transfers) for row in rows}
     return found, {row.cooperative_id: shipping_of(row) for row in rows}
 
 

@@ -14,8 +14,6 @@ from ..vendors.forms import DEFAULT_PROVINCE, mobile_number, stripped
 from .models import InvoiceType, PaymentMethod
 from .placement import Checkout, Delivery, InvoiceRequest
 
-# Bank transfer and card arrive with the payments issue.
-AVAILABLE_PAYMENT_METHODS = (PaymentMethod.COD,)
 # What each invoice request needs beyond the delivery fields (the email is where it is sent).
 REQUIRED_FOR_INVOICE = {
     InvoiceType.NONE: (),
@@ -54,8 +52,7 @@ class CheckoutForm(FlaskForm):
     address_line = _text(_l("House number, street, village"), 255, required=True, autocomplete="street-address")
     note = TextAreaField(_l("Note for the cooperatives"), validators=[Optional(), Length(max=1000)],
                          filters=[stripped])
-    payment_method = RadioField(_l("Payment"), default=PaymentMethod.COD.value, validate_choice=False,
-                                choices=[(m.value, LABELS[m]) for m in AVAILABLE_PAYMENT_METHODS])
+    payment_method = RadioField(_l("Payment"), default=PaymentMethod.COD.value, validate_choice=False)
     invoice_type = RadioField(_l("Invoice"), default=InvoiceType.NONE.value, validate_choice=False,
                               choices=[(t.value, LABELS[t]) for t in InvoiceType])
     invoice_name = _text(_l("Company name"), 255)
@@ -65,8 +62,9 @@ class CheckoutForm(FlaskForm):
     save_address = BooleanField(_l("Save this address for my next orders"))
     checkout_token = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=EXPIRED)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, payment_methods: tuple[PaymentMethod, ...] = (PaymentMethod.COD,), **kwargs):
         super().__init__(*args, **kwargs)
+        self.payment_method.choices = [(m.value, LABELS[m]) for m in payment_methods]
         if self.province.data is None and not self.is_submitted():
             self.province.data = DEFAULT_PROVINCE
         self.province.choices = [("", "—")] + province_choices()
@@ -86,7 +84,7 @@ class CheckoutForm(FlaskForm):
             raise ValidationError(_l("Choose a commune or ward of the chosen province."))
 
     def validate_payment_method(self, field) -> None:
-        if field.data not in AVAILABLE_PAYMENT_METHODS:
+        if field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choose a payment method from the list."))
 
     def validate_invoice_type(self, field) -> None:

@@ -11,6 +11,10 @@ from flask_login import current_user
 from ..accounts.guards import login_required, public
 from ..common.phone import display_mobile
 from ..common.querystring import page_number
+from ..payments.methods import offered_methods
+from ..payments.records import order_balance
+from ..payments.transfers import instructions as transfer_instructions
+from ..payments.vietqr import qr_svg
 from . import carts, checkout, placement
 from .checkout_forms import CheckoutForm
 from .fulfilment import TransitionRefused, buyer_may_cancel, cancel_order
@@ -47,7 +51,7 @@ def _prefilled_form() -> CheckoutForm:
                 abort(404)
             data.update(full_name=address.full_name, phone=display_mobile(address.phone),
                         province=address.province_code, ward=address.ward_code, address_line=address.address_line)
-    form = CheckoutForm(data=data)
+    form = CheckoutForm(data=data, payment_methods=offered_methods(current_app.config))
     form.checkout_token.data = _new_token()
     return form
 
@@ -78,7 +82,7 @@ def checkout_page():
         if not carts.visitor_lines(current_user, session):
             return _cart_is_empty()
         return _checkout_page(_prefilled_form())
-    form = CheckoutForm()
+    form = CheckoutForm(payment_methods=offered_methods(current_app.config))
     if request.form.get("choose_province"):
         form.forget_ward_of_another_province()
         return _checkout_page(form)
@@ -123,8 +127,11 @@ def order_page(number: str):
     just_placed = session.get(JUST_PLACED) == order.number
     if just_placed:
         session.pop(JUST_PLACED)
+    transfers = {t.vendor_order.id: t for t in transfer_instructions(order)}
     return render_template(
         "orders/order.html", order=order, just_placed=just_placed, link=order_link(order),
+        transfers=transfers, transfer_qr={vo_id: qr_svg(t.qr_payload) for vo_id, t in transfers.items()},
+        balance=order_balance(order),
         status=checkout.combined_state(order), may_cancel=buyer_may_cancel(order),
         cancel_url=url_for(".cancel", number=order.number, key=request.args.get("key")),
         state_words=checkout.state_words)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from . import cart
+from .placement import NO_TRANSFERS
 
 
 def item_problems(groups, products) -> dict[int, str]:
@@ -18,6 +19,8 @@ def cart_problem_message(refused) -> str:
 
 
 def problem_message(problem: cart.Problem, name: str) -> str:
+    if problem.kind == NO_TRANSFERS:
+        return _("%(name)s cannot be paid by bank transfer yet: choose another payment method.", name=name)
     if problem.kind == cart.BELOW_MINIMUM:
         return _("%(name)s is sold from %(n)d at a time.", name=name, n=problem.limit)
     if problem.kind == cart.ABOVE_MAXIMUM:

@@ -74,6 +74,7 @@ class PlacementRefused(Exception):
 
 
 EMPTY_CART = "empty_cart"
+NO_TRANSFERS = "no_transfers"  # a cooperative of the cart has no bank account to be paid at
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,8 @@ def _place(checkout: Checkout, lines: dict[int, tuple[int, int]], buyer, reserva
     """Rows are written by INSERTs on the tables, many rows per statement, not through the ORM: a
     checkout is the busiest write of the marketplace."""
     items, products, shipping = _orderable_items(lines)
+    if checkout.payment_method == PaymentMethod.BANK_TRANSFER:
+        _check_transfers_taken(products.values())
     groups = priced_groups(items, shipping, checkout.delivery.province_code)
 
     number, buyer_id = _new_number(), buyer.id if buyer is not None else None
@@ -167,6 +170,12 @@ def _orderable_items(lines: dict[int, tuple[int, int]]
             raise PlacementRefused(problem, name, product_id)
         items.append(cart.Item(offer, quantity, price))
     return items, found, shipping
+
+
+def _check_transfers_taken(products) -> None:
+    for product in products:
+        if not product.takes_transfers:
+            raise PlacementRefused(cart.Problem(NO_TRANSFERS), product.cooperative_name)
 
 
 def _order_row(checkout: Checkout, number: str, buyer_id: int | None, groups: list[cart.CooperativeGroup]) -> dict:

@@ -9,14 +9,16 @@ from flask_login import current_user
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
 from ..common.querystring import page_number, with_changes
 from ..labels import label
+from ..payments.vendor_forms import PAYMENT_WORDS, payment_section
 from . import fulfilment, states, vendor_orders
+from .models import PaymentMethod
 from .notifications import notify_state_changed
 from .states import Actor, TransitionRefused, VendorOrderState
 from .vendor_forms import ACTION_NAMES, StateChangeForm
 
 bp = Blueprint("vendor_orders", __name__, url_prefix="/vendor/orders")
 bp.before_request(refuse_cooperatives_not_yet_approved)
-bp.context_processor(lambda: {"action_names": ACTION_NAMES})
+bp.context_processor(lambda: {"action_names": ACTION_NAMES, "payment_words": PAYMENT_WORDS})
 
 INVALID_FORM = 422
 
@@ -58,7 +60,16 @@ def detail(vendor_order_id: int):
 
 def _detail_page(vendor_order, form: StateChangeForm, status: int = 200):
     return render_template("orders/vendor_order.html", vendor_order=vendor_order, order=vendor_order.order,
-                           form=form, next_states=states.next_states(vendor_order.state, Actor.COOPERATIVE)), status
+                           form=form, next_states=_offered_moves(vendor_order),
+                           payments=payment_section(vendor_order)), status
+
+
+def _offered_moves(vendor_order) -> list[VendorOrderState]:
+    """The buttons: a cash-on-delivery part is delivered through the payment section's cash form."""
+    moves = states.next_states(vendor_order.state, Actor.COOPERATIVE)
+    if vendor_order.order.payment_method == PaymentMethod.COD:
+        return [target for target in moves if target != VendorOrderState.DELIVERED]
+    return moves
 
 
 @bp.route("/<int:vendor_order_id>/state", methods=["POST"])
@@ -68,6 +79,9 @@ def change_state(vendor_order_id: int):
     form = StateChangeForm()
     if not form.validate_on_submit():
         return _detail_page(vendor_order, form, INVALID_FORM)
+    if form.target == VendorOrderState.DELIVERED and vendor_order.order.payment_method == PaymentMethod.COD:
+        flash(_("A cash-on-delivery order is marked delivered with the cash collected: use the form below."), "error")
+        return redirect(url_for(".detail", vendor_order_id=vendor_order_id), 303)
     try:
         event = fulfilment.change_state(vendor_order_id, form.target, Actor.COOPERATIVE, current_user,
                                         reason=form.reason.data, carrier=form.carrier.data,
