@@ -127,14 +127,19 @@ def expire_reservations_command() -> None:
 @click.command("sync-payments")
 @with_appcontext
 def sync_payments() -> None:
-    """Re-read pending card payments from the gateway, for webhooks that were lost (for cron)."""
+    """Re-read pending card payments and refunds from the gateway, for webhooks that were lost, and
+    send again the refunds it never got (for cron)."""
     from .payments.card import sync_pending
 
     report = sync_pending()
+    refunds = report.card_refunds
     click.echo(f"Card payments: {report.settled} settled, {report.given_up} given up (never reached the gateway, "
-               f"nothing charged), {report.still_pending} still pending, {report.unreachable} not answered about.")
-    if report.unreachable:
-        raise click.ClickException("The card gateway did not answer about some payments; run this again later.")
+               f"nothing charged), {report.still_pending} still pending, {report.unreachable} not answered about. "
+               f"Card refunds: {refunds.settled} settled, {refunds.still_pending} still pending, "
+               f"{refunds.unreachable} not answered about.")
+    if report.unreachable or refunds.unreachable:
+        raise click.ClickException("The card gateway did not answer about some payments or refunds; "
+                                   "run this again later.")
 
 
 def register_commands(app) -> None:

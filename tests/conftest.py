@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -46,6 +47,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(UPLOAD_FOLDER, ignore_errors=True)
     if _skipped_required:
         session.exitstatus = 1
 
@@ -60,6 +62,8 @@ def pytest_terminal_summary(terminalreporter):
 # --- databases ---------------------------------------------------------------------------
 
 TEST_DATABASE_PREFIX = "coop_test"
+# This run's own: two runs at once (SQLite and PostgreSQL) must not see each other's uploads.
+UPLOAD_FOLDER = Path(tempfile.mkdtemp(prefix="coop-test-uploads-"))
 
 
 def new_database_url(tmp_dir: Path) -> str:
@@ -81,7 +85,7 @@ def app_config(database_url: str, **overrides) -> dict:
         "DATABASE_URL": database_url,
         "MAIL_BACKEND": "memory",
         "SITE_URL": "http://localhost",
-        "UPLOAD_FOLDER": str(Path(tempfile.gettempdir()) / "coop-test-uploads"),
+        "UPLOAD_FOLDER": str(UPLOAD_FOLDER),
     }
     return {"ENVIRON": environ, "TESTING": True, "WTF_CSRF_ENABLED": False, **overrides}
 

@@ -87,6 +87,29 @@ def _someone_elses_carrier_collection(app, victim) -> dict:
     return {"payment_id": payment.id}
 
 
+def _someone_elses_paid_part(app, victim) -> VendorOrder:
+    vendor_order = db.session.get(VendorOrder, _someone_elses_vendor_order(app, victim)["vendor_order_id"])
+    records.record(PaymentKind.PAYMENT, PaymentMethod.COD, vendor_order.order_id, {vendor_order.id: vendor_order.total},
+                   status=PaymentStatus.SUCCEEDED, collector=Collector.COOPERATIVE)
+    db.session.commit()
+    return vendor_order
+
+
+def _someone_elses_paid_order(app, victim) -> dict:
+    return {"vendor_order_id": _someone_elses_paid_part(app, victim).id}
+
+
+def _someone_elses_refund(method: PaymentMethod):
+    def make(app, victim) -> dict:
+        vendor_order = _someone_elses_paid_part(app, victim)
+        refund = records.record(PaymentKind.REFUND, method, vendor_order.order_id, {vendor_order.id: 1_000},
+                                status=PaymentStatus.PENDING, note="Hàng hỏng",
+                                idempotency_key=f"refund-{vendor_order.code}" if method == PaymentMethod.CARD else None)
+        db.session.commit()
+        return {"payment_id": refund.id}
+    return make
+
+
 def _someone_elses_statement_line(app, victim) -> dict:
     line = StatementLine(cooperative_id=victim.membership.cooperative_id, fingerprint="ref:FT-VICTIM",
                          booked_on=date(2026, 5, 2), amount=100_000, message="CHX-26000001-1", bank_reference="FT-VICTIM")
@@ -121,6 +144,9 @@ OBJECT_ROUTES = {
     **{f"vendor_payments.{name}": (_someone_elses_vendor_order, {404}) for name in ("deliver_with_cash", "record_received")},
     "vendor_payments.record_remittance": (_someone_elses_carrier_collection, {404}),
     "statements.ignore": (_someone_elses_statement_line, {404}),
+    "vendor_payments.refund": (_someone_elses_paid_order, {404}),
+    "vendor_payments.record_paid_back": (_someone_elses_refund(PaymentMethod.COD), {404}),
+    "vendor_payments.send_refund": (_someone_elses_refund(PaymentMethod.CARD), {404}),
 }
 
 

@@ -40,6 +40,14 @@ def _text(label, max_length: int, required: bool = False, **render_kw) -> String
                        render_kw=render_kw or None)
 
 
+class PaymentMethodForm(FlaskForm):
+    """An unpaid card order paid another way instead."""
+
+    method = RadioField(_l("Pay instead by"), validators=[DataRequired(message=REQUIRED)],
+                        choices=[(PaymentMethod.BANK_TRANSFER.value, LABELS[PaymentMethod.BANK_TRANSFER]),
+                                 (PaymentMethod.COD.value, LABELS[PaymentMethod.COD])])
+
+
 class CheckoutForm(FlaskForm):
     full_name = _text(_l("Full name"), 120, required=True, autocomplete="name")
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(message=REQUIRED), mobile_number],

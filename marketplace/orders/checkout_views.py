@@ -6,19 +6,23 @@ import secrets
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.guards import login_required, public
 from ..common.phone import display_mobile
 from ..common.querystring import page_number
+from ..labels import label
+from ..payments import methods
 from ..payments.methods import offered_methods
 from ..payments.records import order_balance
 from ..payments.transfers import instructions as transfer_instructions
 from ..payments.vietqr import qr_svg
 from . import carts, checkout, placement
-from .checkout_forms import CheckoutForm
+from .checkout_forms import CheckoutForm, PaymentMethodForm
 from .fulfilment import TransitionRefused, buyer_may_cancel, cancel_order
 from .messages import cart_problem_message, item_problems
+from .models import PaymentMethod
 from .notifications import notify_order_placed, notify_state_changed
 from .order_links import order_key, order_link
 
@@ -132,6 +136,7 @@ def order_page(number: str):
         "orders/order.html", order=order, just_placed=just_placed, link=order_link(order),
         transfers=transfers, transfer_qr={vo_id: qr_svg(t.qr_payload) for vo_id, t in transfers.items()},
         balance=order_balance(order),
+        method_form=PaymentMethodForm(formdata=None) if methods.may_change_method(order) else None,
         status=checkout.combined_state(order), may_cancel=buyer_may_cancel(order),
         cancel_url=url_for(".cancel", number=order.number, key=request.args.get("key")),
         state_words=checkout.state_words)
@@ -148,6 +153,31 @@ def cancel(number: str):
     else:
         notify_state_changed(*events)
         flash(_("Your order %(number)s is cancelled.", number=order.number), "success")
+    return redirect(_order_url(order, request.args.get("key")), 303)
+
+
+METHOD_REFUSALS = {
+    methods.NOT_CHANGEABLE: _l("This order's payment can no longer be changed. Nothing was changed."),
+    methods.CARD_IN_FLIGHT: _l("Your card payment is still being checked: wait for it before choosing another way to pay."),
+    methods.NO_TRANSFERS: _l("A cooperative of this order cannot be paid by bank transfer yet: choose cash on delivery."),
+}
+
+
+@bp.route("/orders/<number>/payment-method", methods=["POST"])
+@public
+def change_payment_method(number: str):
+    order = _viewable_or_404(number)
+    form = PaymentMethodForm()
+    if not form.validate_on_submit():
+        flash(_("Choose how you will pay instead."), "error")
+        return redirect(_order_url(order, request.args.get("key")), 303)
+    try:
+        methods.change_method(order.id, PaymentMethod(form.method.data))
+    except methods.MethodRefused as refused:
+        flash(str(METHOD_REFUSALS[refused.reason]), "error")
+    else:
+        flash(_("Order %(number)s: payment changed to “%(method)s”.", number=order.number,
+                method=label(PaymentMethod(form.method.data))), "success")
     return redirect(_order_url(order, request.args.get("key")), 303)
 
 

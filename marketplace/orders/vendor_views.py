@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
 from ..common.querystring import page_number, with_changes
 from ..labels import label
-from ..payments.vendor_forms import PAYMENT_WORDS, payment_section
+from ..payments import vendor_payments
+from ..payments.vendor_forms import payment_forms
 from . import fulfilment, states, vendor_orders
 from .models import PaymentMethod
 from .notifications import notify_state_changed
@@ -18,7 +19,7 @@ from .vendor_forms import ACTION_NAMES, StateChangeForm
 
 bp = Blueprint("vendor_orders", __name__, url_prefix="/vendor/orders")
 bp.before_request(refuse_cooperatives_not_yet_approved)
-bp.context_processor(lambda: {"action_names": ACTION_NAMES, "payment_words": PAYMENT_WORDS})
+bp.context_processor(lambda: {"action_names": ACTION_NAMES})
 
 INVALID_FORM = 422
 
@@ -59,9 +60,10 @@ def detail(vendor_order_id: int):
 
 
 def _detail_page(vendor_order, form: StateChangeForm, status: int = 200):
+    payments = vendor_payments.order_payments(_cooperative_id(), vendor_order.id)
     return render_template("orders/vendor_order.html", vendor_order=vendor_order, order=vendor_order.order,
-                           form=form, next_states=_offered_moves(vendor_order),
-                           payments=payment_section(vendor_order)), status
+                           form=form, next_states=_offered_moves(vendor_order), payments=payments,
+                           payment_forms=payment_forms(vendor_order, payments)), status
 
 
 def _offered_moves(vendor_order) -> list[VendorOrderState]:

@@ -3,7 +3,8 @@
 An attempt is a pending payment record, committed before the gateway is asked anything, with an
 idempotency key of its own; its PaymentIntent id becomes the record's reference. Whichever
 learns the intent's outcome first (the buyer's request, the webhook, `sync-payments`) settles
-the record through apply_intent; the others then find it settled and change nothing.
+the record through apply_intent; the others then find it settled and change nothing. Refunds of
+a paid intent are applied the same way, from the gateway's list of them (refunds.py).
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from ..orders.models import Order, PaymentMethod, VendorOrder, VendorOrderEvent
 from ..orders.notifications import notify_state_changed
 from ..orders.states import VendorOrderState
 from ..transaction import write_transaction
-from . import records
-from .gateway import Gateway, GatewayConfig, GatewayError, GatewayRefused, GatewayUnavailable, Intent
+from . import records, refunds
+from .gateway import Gateway, GatewayConfig, GatewayError, GatewayRefused, GatewayUnavailable, Intent, Refund
 from .models import GatewayEvent, Payment, PaymentKind, PaymentStatus
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,9 @@ TEST_CARDS = {"succeeding": "pm_card_visa", "declined": "pm_card_chargeCustomerF
 # An attempt still without an intent after this long never got one: nothing can have been charged.
 UNANSWERED_AFTER = timedelta(minutes=5)
 INTENT_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_failed"})
+# Events about a refund (or a charge with refunds) of an intent.
+REFUND_EVENTS = frozenset({"charge.refunded", "charge.refund.updated", "refund.created", "refund.updated",
+                           "refund.failed"})
 
 # Why a card payment cannot be started (for a message).
 WRONG_METHOD = "wrong_method"  # the order is not paid by card
@@ -282,24 +286,42 @@ class Received(enum.StrEnum):
 
 
 def receive_event(event: dict) -> Received:
-    """A verified webhook event. The intent it is about is read again from the gateway (the current
-    state, whatever order events arrive in): GatewayUnavailable then, and nothing is kept, so the
-    gateway's retry finds it new."""
-    intent_id = _intent_id(event) if event["type"] in INTENT_EVENTS else None
-    if intent_id is None or _attempt_id(intent_id) is None:
+    """A verified webhook event. The intent it is about (or whose refunds it is about) is read again
+    from the gateway (the current state, whatever order events arrive in): GatewayUnavailable
+    then, and nothing is kept, so the gateway's retry finds it new."""
+    intent_id = _intent_id(event)
+    payment_id = _attempt_id(intent_id) if intent_id is not None else None
+    if payment_id is None:
         if intent_id is not None:
             log.warning("webhook %s is about intent %s, which no card attempt made", event["id"], intent_id)
         return Received.KEPT if _keep_alone(event) else Received.REPLAYED
     if _event_known(event["id"]):
         return Received.REPLAYED
+    if event["type"] in REFUND_EVENTS:
+        applied = _apply_refunds(gateway().refunds_of(intent_id), event, payment_id)
+        return Received.APPLIED if applied else Received.REPLAYED
     applied = apply_intent(gateway().retrieve(intent_id), event)
     return Received.REPLAYED if applied.replayed else Received.APPLIED
 
 
 def _intent_id(event: dict) -> str | None:
+    """The intent an intent event is about, or the one whose refund or charge a refund event is about."""
+    field = "id" if event["type"] in INTENT_EVENTS else "payment_intent" if event["type"] in REFUND_EVENTS else None
     data = event.get("data")
-    intent = data.get("object") if isinstance(data, dict) else None
-    return intent.get("id") if isinstance(intent, dict) and isinstance(intent.get("id"), str) else None
+    about = data.get("object") if isinstance(data, dict) else None
+    intent_id = about.get(field) if field is not None and isinstance(about, dict) else None
+    return intent_id if isinstance(intent_id, str) else None
+
+
+@write_transaction
+def _apply_refunds(found: list[Refund], event: dict, payment_id: int) -> bool:
+    """Keep the event, with every refund of its intent as the gateway reports them; False when it
+    was kept before."""
+    if not _kept(event, payment_id):
+        return False
+    for refund in found:
+        refunds.apply_gateway_refund(refund)
+    return True
 
 
 def _event_known(event_id: str) -> bool:
@@ -319,11 +341,13 @@ class SyncReport:
     given_up: int = 0  # never reached the gateway: failed, nothing was charged
     still_pending: int = 0
     unreachable: int = 0  # the gateway did not answer about them
+    card_refunds: refunds.RefundSync = refunds.RefundSync()  # pending ones, read again or sent again
 
 
 def sync_pending(now: datetime | None = None) -> SyncReport:
     """Re-read every pending card attempt from the gateway (for a webhook that was lost); attempts
-    that never got an intent are failed once older than UNANSWERED_AFTER."""
+    that never got an intent are failed once older than UNANSWERED_AFTER. Then the same for
+    pending card refunds (refunds.sync_pending_refunds)."""
     now = now or utcnow()
     client = gateway()
     open_attempts = db.session.execute(select(Payment.id, Payment.reference, Payment.created_at)
@@ -331,7 +355,7 @@ def sync_pending(now: datetime | None = None) -> SyncReport:
     counts = dict(settled=0, given_up=0, still_pending=0, unreachable=0)
     for payment_id, reference, created_at in open_attempts:
         counts[_synced(client, payment_id, reference, created_at, now)] += 1
-    return SyncReport(**counts)
+    return SyncReport(**counts, card_refunds=refunds.sync_pending_refunds(client))
 
 
 def _synced(client: Gateway, payment_id: int, reference: str, created_at: datetime, now: datetime) -> str:

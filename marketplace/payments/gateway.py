@@ -50,9 +50,13 @@ class Intent:
 
 @dataclass(frozen=True)
 class Refund:
+    """`status` is the gateway's own word (pending, requires_action, succeeded, failed, canceled)."""
+
     id: str
     status: str
     amount: int
+    intent_id: str = ""
+    failure_reason: str = ""
 
 
 class GatewayError(Exception):
@@ -129,7 +133,18 @@ class Gateway:
             params["reason"] = reason
         with _gateway_errors():
             refunded = self._client.v1.refunds.create(params, _keyed(idempotency_key))
-        return Refund(id=refunded.id, status=refunded.status, amount=refunded.amount)
+        return _refund(refunded.to_dict(), intent_id)
+
+    def refunds_of(self, intent_id: str) -> list[Refund]:
+        """Every refund of the intent, as the gateway reports it now."""
+        with _gateway_errors():
+            listed = self._client.v1.refunds.list({"payment_intent": intent_id, "limit": 100})
+            return [_refund(refund.to_dict(), intent_id) for refund in listed.auto_paging_iter()]
+
+
+def _refund(data: dict, intent_id: str) -> Refund:
+    return Refund(id=data["id"], status=data["status"], amount=data["amount"], intent_id=intent_id,
+                  failure_reason=data.get("failure_reason") or "")
 
 
 def _keyed(idempotency_key: str) -> stripe.RequestOptions:

@@ -1,13 +1,14 @@
 """The cooperative's side of payments: cash collected at delivery, carriers' remittances,
-transfers received, and its list of payment records. Each form is on the vendor order's page;
-a refused submission comes back on a page of its own, with what was typed."""
+transfers received, refunds (paid back by hand or sent to the card), and its list of payment
+records. Each form is on the vendor order's page; a refused submission comes back on a page of
+its own, with what was typed."""
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
 from ..common.querystring import page_number, with_changes
@@ -15,20 +16,21 @@ from ..extensions import db
 from ..i18n import vnd
 from ..labels import label
 from ..orders import vendor_orders
-from ..orders.models import VendorOrder
+from ..orders.models import PaymentMethod, VendorOrder
 from ..orders.notifications import notify_state_changed
 from ..orders.states import TransitionRefused
-from . import cash, records, transfers
-from .models import Collector, Payment, PaymentAllocation, PaymentStatus
+from . import card, cash, records, refunds, transfers, vendor_payments
+from .gateway import GatewayRefused
+from .models import Payment, PaymentAllocation, PaymentStatus
 from .records import PaymentRefused
-from .vendor_forms import PAYMENT_WORDS, CashForm, ReceivedForm, RemittanceForm
+from .vendor_forms import CashForm, ReceivedForm, RemittanceForm, paid_back_form, refund_form
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("vendor_payments", __name__, url_prefix="/vendor")
 bp.before_request(refuse_cooperatives_not_yet_approved)
-bp.context_processor(lambda: {"payment_words": PAYMENT_WORDS})
 
 INVALID_FORM = 422
-PER_PAGE = 50
 
 
 def _cooperative_id() -> int:
@@ -99,22 +101,17 @@ def record_received(vendor_order_id: int):
     return _back_to(vendor_order_id)
 
 
-def _collection_or_404(payment_id: int) -> tuple[Payment, VendorOrder]:
-    """The cooperative's carrier collection with this id, and the vendor order it is for."""
-    allocation = db.session.scalar(
-        select(PaymentAllocation).join(PaymentAllocation.payment).join(PaymentAllocation.vendor_order)
-        .options(contains_eager(PaymentAllocation.payment), contains_eager(PaymentAllocation.vendor_order))
-        .where(PaymentAllocation.payment_id == payment_id, Payment.collector == Collector.CARRIER,
-               VendorOrder.cooperative_id == _cooperative_id()))
-    if allocation is None:
+def _payment_or_404(share: PaymentAllocation | None) -> tuple[Payment, VendorOrder]:
+    """The payment record of the cooperative's share and the vendor order it is for; 404 for none."""
+    if share is None:
         abort(404)
-    return allocation.payment, allocation.vendor_order
+    return share.payment, share.vendor_order
 
 
 @bp.route("/payments/<int:payment_id>/remittance", methods=["POST"])
 @cooperative_required
 def record_remittance(payment_id: int):
-    payment, vendor_order = _collection_or_404(payment_id)
+    payment, vendor_order = _payment_or_404(vendor_payments.collection_share(_cooperative_id(), payment_id))
     form = RemittanceForm()
     if not form.validate_on_submit():
         return _refused_page(vendor_order, form, "payments/vendor_remittance.html", payment=payment)
@@ -137,25 +134,106 @@ def record_remittance(payment_id: int):
 @cooperative_required
 def index():
     page = page_number(request.args)
-    rows = db.session.scalars(
-        _own_allocations().order_by(Payment.created_at.desc(), Payment.id.desc(), PaymentAllocation.id)
-        .offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)).all()
-    awaiting = db.session.scalars(
-        _own_allocations().where(Payment.collector == Collector.CARRIER, Payment.status == PaymentStatus.PENDING)
-        .order_by(Payment.created_at, Payment.id)).all()
+    found = vendor_payments.records_page(_cooperative_id(), page)
     return render_template(
-        "payments/vendor_payments.html", rows=rows[:PER_PAGE], awaiting=awaiting, page=page,
+        "payments/vendor_payments.html", rows=found.rows, page=page,
+        refunds_to_settle=vendor_payments.refunds_to_settle(_cooperative_id()),
+        awaiting=vendor_payments.collections_awaiting_remittance(_cooperative_id()),
         previous_url=_page_url(page - 1) if page > 1 else None,
-        next_url=_page_url(page + 1) if len(rows) > PER_PAGE else None)
-
-
-def _own_allocations():
-    """The cooperative's shares of payment records, each with its record and vendor order."""
-    return (select(PaymentAllocation).join(PaymentAllocation.payment).join(PaymentAllocation.vendor_order)
-            .options(contains_eager(PaymentAllocation.payment).joinedload(Payment.recorded_by),
-                     contains_eager(PaymentAllocation.vendor_order))
-            .where(VendorOrder.cooperative_id == _cooperative_id()))
+        next_url=_page_url(page + 1) if found.has_next else None)
 
 
 def _page_url(page: int) -> str:
     return with_changes(request.path, request.args, drop=(), page=page if page > 1 else None)
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+@bp.route("/orders/<int:vendor_order_id>/refund", methods=["POST"])
+@cooperative_required
+def refund(vendor_order_id: int):
+    vendor_order = _vendor_order_or_404(vendor_order_id)
+    form = refund_form(vendor_order)
+    if not form.validate_on_submit():
+        return _refused_page(vendor_order, form, "payments/vendor_refund.html")
+    try:
+        payment = refunds.record_refund(_cooperative_id(), vendor_order_id, current_user, form.amount.data,
+                                        form.reason.data, reference=form.bank_reference, returned=form.returned)
+    except LookupError:
+        abort(404)
+    except PaymentRefused as refused:
+        form.show_refusal(refused)
+        return _refused_page(vendor_order, form, "payments/vendor_refund.html")
+    if payment.method == PaymentMethod.CARD:
+        _flash_card_refund(vendor_order, _send_card_refund(payment.id))
+    elif payment.status == PaymentStatus.SUCCEEDED:
+        flash(_("Order %(code)s: a refund of %(amount)s was recorded as paid back.", code=vendor_order.code,
+                amount=vnd(payment.amount)), "success")
+    else:
+        flash(_("Order %(code)s: a refund of %(amount)s was recorded. Enter the bank reference once you have "
+                "paid it back.", code=vendor_order.code, amount=vnd(payment.amount)), "success")
+    return _back_to(vendor_order_id)
+
+
+@bp.route("/payments/<int:payment_id>/paid-back", methods=["POST"])
+@cooperative_required
+def record_paid_back(payment_id: int):
+    payment, vendor_order = _payment_or_404(vendor_payments.refund_share(_cooperative_id(), payment_id,
+                                                                          by_card=False))
+    form = paid_back_form(payment_id)
+    if not form.validate_on_submit():
+        return _refused_page(vendor_order, form, "payments/vendor_paid_back.html", payment=payment)
+    try:
+        refunds.record_paid_back(_cooperative_id(), payment_id, form.reference.data)
+    except LookupError:
+        abort(404)
+    except PaymentRefused as refused:
+        if refused.reason == records.ALREADY_SETTLED:
+            flash(_("This refund was already settled. Nothing was changed."), "error")
+            return _back_to(vendor_order.id)
+        form.show_refusal(refused)
+        return _refused_page(vendor_order, form, "payments/vendor_paid_back.html", payment=payment)
+    flash(_("Order %(code)s: the refund was paid back (%(reference)s).", code=vendor_order.code,
+            reference=form.reference.data), "success")
+    return _back_to(vendor_order.id)
+
+
+@bp.route("/payments/<int:payment_id>/send-refund", methods=["POST"])
+@cooperative_required
+def send_refund(payment_id: int):
+    payment, vendor_order = _payment_or_404(vendor_payments.refund_share(_cooperative_id(), payment_id,
+                                                                          by_card=True))
+    if payment.status != PaymentStatus.PENDING:
+        flash(_("This refund was already settled. Nothing was changed."), "error")
+    elif payment.reference:  # the gateway has it: its report settles it
+        _flash_card_refund(vendor_order, payment)
+    else:
+        _flash_card_refund(vendor_order, _send_card_refund(payment_id))
+    return _back_to(vendor_order.id)
+
+
+def _send_card_refund(payment_id: int) -> Payment:
+    """The card refund after asking the gateway; still pending when the gateway refused the request
+    (a configuration problem, logged) or did not answer."""
+    try:
+        return refunds.send_card_refund(payment_id, card.gateway())
+    except GatewayRefused as refused:
+        log.error("card gateway refused refund %s: %s", payment_id, refused.message)
+        return db.session.get(Payment, payment_id)
+
+
+def _flash_card_refund(vendor_order: VendorOrder, payment: Payment) -> None:
+    amount = vnd(payment.amount)
+    if payment.status == PaymentStatus.SUCCEEDED:
+        flash(_("Order %(code)s: a refund of %(amount)s was sent to the buyer's card.", code=vendor_order.code,
+                amount=amount), "success")
+    elif payment.status == PaymentStatus.FAILED:
+        flash(_("Order %(code)s: the card gateway refused the refund of %(amount)s. Nothing was refunded.",
+                code=vendor_order.code, amount=amount), "error")
+    elif payment.reference:
+        flash(_("Order %(code)s: the card gateway is processing the refund of %(amount)s.", code=vendor_order.code,
+                amount=amount), "success")
+    else:
+        flash(_("Order %(code)s: the refund of %(amount)s is recorded, but the card gateway did not answer. "
+                "It waits to be sent again: use “Send the refund again” below.", code=vendor_order.code,
+                amount=amount), "error")

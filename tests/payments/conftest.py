@@ -373,3 +373,67 @@ def attempt_with_lost_answer(app, proxy: CuttingProxy, order: Order, test_card: 
         app.config["STRIPE_API_BASE"] = api_base
     assert attempt.outcome == card.Outcome.BEING_CHECKED
     return db.session.get(Payment, attempt.payment_id)
+
+
+# --- refunds at the gateway ----------------------------------------------------------------
+import stripe  # noqa: E402
+
+
+def refunds_at(localstripe: LocalStripe, intent_id: str) -> list[dict]:
+    """The refunds localstripe holds for an intent, read with the SDK (not through our code)."""
+    client = stripe.StripeClient(TEST_SECRET_KEY, base_addresses={"api": localstripe.url})
+    return [refund.to_dict() for refund in client.v1.refunds.list({"payment_intent": intent_id, "limit": 100})]
+
+
+def _reported(value, overrides: Callable[[str], dict]):
+    """A decoded answer with every refund object in it changed by `overrides(refund_id)`."""
+    if isinstance(value, list):
+        return [_reported(item, overrides) for item in value]
+    if isinstance(value, dict):
+        value = {name: _reported(item, overrides) for name, item in value.items()}
+        return value | overrides(value["id"]) if value.get("object") == "refund" else value
+    return value
+
+
+@dataclass
+class RefundReporter:
+    """A proxy in front of localstripe that reports refunds with other fields (localstripe's refunds
+    succeed at once): `every` for all of them, `by_id` for one."""
+
+    url: str
+    every: dict = field(default_factory=dict)
+    by_id: dict[str, dict] = field(default_factory=dict)
+
+    def overrides(self, refund_id: str) -> dict:
+        return self.every | self.by_id.get(refund_id, {})
+
+
+@pytest.fixture
+def refund_reporter(localstripe) -> Iterator[RefundReporter]:
+    reporter = RefundReporter("")
+
+    class Reporting(QuietHandler):
+        def do_any(self):
+            body = self.request_body()
+            request = urllib.request.Request(
+                localstripe.url + self.path, data=body if self.command == "POST" else None, method=self.command,
+                headers={name: value for name, value in self.headers.items()
+                         if name.lower() not in ("host", "connection")})
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    status, answer = response.status, json.loads(response.read())
+            except urllib.error.HTTPError as refused:
+                status, answer = refused.code, json.loads(refused.read())
+            self.answer(status, json.dumps(_reported(answer, reporter.overrides)).encode())
+        do_GET = do_POST = do_DELETE = do_any
+
+    with serving(Reporting) as server:
+        reporter.url = url_of(server)
+        yield reporter
+
+
+def paid_by_card(order: Order) -> Payment:
+    """Pay the order by card at the app's gateway; its succeeded payment record."""
+    attempt = card.pay(order.id, card.new_attempt_token(), "succeeding")
+    assert attempt.outcome == card.Outcome.PAID
+    return db.session.get(Payment, attempt.payment_id)

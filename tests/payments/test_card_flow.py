@@ -281,9 +281,9 @@ def test_outside_the_test_server_the_gateway_s_own_form_takes_the_card_and_the_r
     client_secret = re.search(r'data-client-secret="([^"]+)"', html).group(1)
     assert client_secret.startswith(attempt.reference) and 'data-publishable-key="pk_test_coop_market"' in html
     assert f'data-return-url="http://localhost/orders/{order.number}/pay/return"' in html
-    nonce = re.search(r'<script nonce="([^"]+)">', html).group(1)
+    assert "/static/js/card-payment.js" in html and "<script>" not in html  # no inline script
     policy = response.headers["Content-Security-Policy"]
-    assert f"script-src 'self' https://js.stripe.com 'nonce-{nonce}'" in policy and "frame-src https://js.stripe.com" in policy
+    assert "script-src 'self' https://js.stripe.com" in policy and "frame-src https://js.stripe.com" in policy
 
     # What the gateway's script does in the browser: the card, then the confirmation.
     gateway = stripe.StripeClient(TEST_SECRET_KEY, base_addresses={"api": production_like.config["STRIPE_API_BASE"]})

@@ -110,3 +110,13 @@ def test_a_card_refund_waits_while_the_gateway_is_down(card_order, unavailable_g
     assert refunds.send_card_refund(refund.id, unavailable_gateway).status == PaymentStatus.PENDING
     assert refunds.send_card_refund(refund.id, gateway).status == PaymentStatus.SUCCEEDED
     assert records.balances([part.id])[part.id].refunded == 150_000
+
+
+@pytest.mark.parametrize("amount, weights, shares", [
+    (100, {1: 1, 2: 1, 3: 1}, {1: 33, 2: 33, 3: 34}),
+    (50_001, {7: 85_000, 3: 40_000}, {7: 34_000, 3: 16_001}),
+    (10, {1: 0, 2: 5, 3: 0}, {2: 10}),
+    (1, {1: 3, 2: 3}, {2: 1}),
+])
+def test_a_refund_is_split_in_proportion_in_whole_dong_with_the_remainder_on_the_last_part(amount, weights, shares):
+    assert refunds.split_proportionally(amount, weights) == shares

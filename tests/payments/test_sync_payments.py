@@ -1,6 +1,7 @@
 """`flask --app wsgi sync-payments`: pending card attempts whose webhook was lost are settled from
 the gateway's answer; attempts that never reached it are failed after a few minutes; a gateway
-that does not answer leaves them pending and the command says so."""
+that does not answer leaves them pending and the command says so. Pending card refunds are read
+again from the gateway or sent again, and never refunded twice."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,11 +13,13 @@ from marketplace.database import utcnow
 from marketplace.extensions import db, mailer
 from marketplace.orders.models import VendorOrder
 from marketplace.orders.states import VendorOrderState
-from marketplace.payments import card
+from marketplace.payments import card, records, refunds
+from marketplace.payments.gateway import Gateway
 from marketplace.payments.models import Payment, PaymentStatus
 
 from ..factories import make_cooperative, make_product
-from .conftest import attempt_with_lost_answer, card_settings, free_port, place_card_order
+from .conftest import (attempt_with_lost_answer, card_settings, free_port, local_config, paid_by_card,
+                       place_card_order, refunds_at)
 
 
 @pytest.fixture
@@ -50,7 +53,7 @@ def test_a_payment_whose_webhook_was_lost_is_settled_from_the_gateway_once(card_
     assert [m["To"] for m in mailer.outbox] == ["mai@example.com"]
 
     again = sync(card_app)
-    assert "0 settled" in again.output and len(mailer.outbox) == 1
+    assert "Card payments: 0 settled" in again.output and len(mailer.outbox) == 1
 
 
 def test_attempts_that_never_reached_the_gateway_are_failed_after_a_few_minutes(card_app, product):
@@ -97,3 +100,65 @@ def test_money_arriving_for_an_order_already_paid_is_recorded_and_flagged_for_a_
     flagged = db.session.get(Payment, late.id)
     assert flagged.status == PaymentStatus.SUCCEEDED
     assert flagged.note.startswith(card.REFUND_NEEDED) and f"{order.number}-1" in flagged.note
+
+
+# --- card refunds ----------------------------------------------------------------------------
+
+@pytest.fixture
+def paid(product):
+    return paid_by_card(place_card_order(product))
+
+
+def refund_of(paid: Payment, amount: int) -> Payment:
+    part = paid.allocations[0].vendor_order
+    return refunds.record_refund(part.cooperative_id, part.id, None, amount, "Hàng dập")
+
+
+def test_a_refund_the_gateway_was_down_for_is_sent_by_sync_once(card_app, paid, localstripe, unavailable_gateway):
+    refund = refunds.send_card_refund(refund_of(paid, 85_000).id, unavailable_gateway)
+    assert (refund.status, refund.reference) == (PaymentStatus.PENDING, "")
+    working = card_app.config["STRIPE_API_BASE"]
+    card_app.config.update(card_settings(unavailable_gateway.config.api_base))
+
+    down = sync(card_app)
+
+    assert down.exit_code == 1 and "Card refunds: 0 settled, 0 still pending, 1 not answered about" in down.output
+    card_app.config.update(card_settings(working))
+
+    result = sync(card_app)
+
+    assert result.exit_code == 0 and "Card refunds: 1 settled" in result.output
+    db.session.expire_all()
+    sent = db.session.get(Payment, refund.id)
+    assert sent.status == PaymentStatus.SUCCEEDED and sent.reference.startswith("re_")
+    assert [(r["id"], r["amount"]) for r in refunds_at(localstripe, paid.reference)] == [(sent.reference, 85_000)]
+    assert "Card refunds: 0 settled" in sync(card_app).output
+    assert len(refunds_at(localstripe, paid.reference)) == 1
+
+
+def test_a_refund_whose_answer_was_lost_is_found_at_the_gateway_and_not_sent_again(
+        card_app, paid, localstripe, cutting_proxy):
+    cutting_proxy.drop(lambda method, path: method == "POST" and path == "/v1/refunds", after_forwarding=True)
+    refund = refunds.send_card_refund(refund_of(paid, 20_000).id, Gateway(local_config(cutting_proxy.url)))
+    assert (refund.status, refund.reference) == (PaymentStatus.PENDING, "")
+    [made] = refunds_at(localstripe, paid.reference)  # the gateway did refund
+
+    assert "Card refunds: 1 settled" in sync(card_app).output
+
+    assert status_of(refund) == PaymentStatus.SUCCEEDED and db.session.get(Payment, refund.id).reference == made["id"]
+    assert len(refunds_at(localstripe, paid.reference)) == 1  # localstripe ignores idempotency keys: not resent
+
+
+def test_a_refund_pending_at_the_gateway_is_settled_by_a_later_sync(card_app, paid, refund_reporter):
+    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
+    refund_reporter.every = {"status": "pending"}
+    refund = refunds.send_card_refund(refund_of(paid, 85_000).id, card.gateway())
+
+    assert "Card refunds: 0 settled, 1 still pending" in sync(card_app).output
+    assert status_of(refund) == PaymentStatus.PENDING
+
+    refund_reporter.every = {}
+    assert "Card refunds: 1 settled" in sync(card_app).output
+    assert status_of(refund) == PaymentStatus.SUCCEEDED
+    part_id = refund.allocations[0].vendor_order_id
+    assert records.balances([part_id])[part_id].refunded == 85_000

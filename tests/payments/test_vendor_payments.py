@@ -228,9 +228,11 @@ def test_the_vendor_order_page_shows_its_payment_records(client, staff, na):
     page = client.get(f"/vendor/orders/{vendor_order.id}").get_data(as_text=True)
 
     payment_section = page[page.index('id="payment"'):page.index("Delivery</h2>")]
-    for text in ("Cash on delivery · Our staff", shown(vendor_order.total + 5_000), "Received", "Lý Thị Lan",
+    for text in ("Cash on delivery · Our staff", shown(vendor_order.total + 5_000), "Settled", "Lý Thị Lan",
                  "Khách gửi thêm tiền boa", "Still to pay"):
         assert text in payment_section, text
+    # Collector.COOPERATIVE and Actor.COOPERATIVE are both "cooperative": each keeps its own word.
+    assert "Cooperative: Lý Thị Lan" in page[page.index("History</h2>"):]
 
 
 def test_another_cooperative_cannot_see_or_record_on_our_orders_or_payments(app, client, staff, na, honey):

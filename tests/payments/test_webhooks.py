@@ -1,6 +1,8 @@
 """POST /payments/stripe/webhook: deliveries signed by localstripe settle attempts whose answer was
 lost; a missing, wrong or stale signature is refused and changes nothing; a replayed event
-changes nothing; other events are kept; a gateway that cannot be asked means "send it again"."""
+changes nothing; other events are kept; a gateway that cannot be asked means "send it again".
+Refund events (localstripe sends none: the tests sign them) settle refunds as the gateway reports
+them and record refunds made in its dashboard."""
 from __future__ import annotations
 
 import json
@@ -10,13 +12,15 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.extensions import db, mailer
-from marketplace.orders.models import VendorOrder, VendorOrderEvent
+from marketplace.orders.models import PaymentMethod, VendorOrder, VendorOrderEvent
 from marketplace.orders.states import VendorOrderState
+from marketplace.payments import card, records, refunds
 from marketplace.payments.gateway import sign_webhook
-from marketplace.payments.models import GatewayEvent, Payment, PaymentStatus
+from marketplace.payments.models import GatewayEvent, Payment, PaymentKind, PaymentStatus
 
 from ..factories import make_cooperative, make_product
-from .conftest import TEST_WEBHOOK_SECRET, attempt_with_lost_answer, card_settings, free_port, place_card_order
+from .conftest import (TEST_WEBHOOK_SECRET, attempt_with_lost_answer, card_settings, free_port, paid_by_card,
+                       place_card_order)
 
 WEBHOOK = "/payments/stripe/webhook"
 
@@ -162,3 +166,124 @@ def test_the_webhook_needs_no_csrf_token(make_app, localstripe):
     with app.app_context():
         assert post(app.test_client(), body, signature).status_code == 200
         assert count(GatewayEvent) == 1
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def paid(card_app):
+    """An order of two cooperatives' goods (85,000 and 40,000), paid by card at localstripe."""
+    order = place_card_order(make_product(make_cooperative(name="HTX Na Chi Lăng"), price=85_000),
+                             make_product(make_cooperative(name="HTX Chè Tân Cương"), price=40_000))
+    return paid_by_card(order)
+
+
+def refund_event(event_id: str, refund_id: str, intent_id: str, event_type: str = "refund.updated", **fields):
+    return {"id": event_id, "type": event_type, "object": "event",
+            "data": {"object": {"id": refund_id, "object": "refund", "payment_intent": intent_id} | fields}}
+
+
+def charge_refunded(event_id: str, intent_id: str) -> dict:
+    """As sent since the 2022-11-15 API version: the charge, without its list of refunds."""
+    return {"id": event_id, "type": "charge.refunded", "object": "event",
+            "data": {"object": {"id": "ch_1", "object": "charge", "payment_intent": intent_id, "refunded": True}}}
+
+
+def refund_records() -> list[Payment]:
+    db.session.expire_all()
+    return db.session.scalars(select(Payment).where(Payment.kind == PaymentKind.REFUND).order_by(Payment.id)).all()
+
+
+def allocated(payment: Payment) -> dict[int, int]:
+    return {allocation.vendor_order_id: allocation.amount for allocation in payment.allocations}
+
+
+def test_a_refund_event_settles_the_refund_as_the_gateway_reports_it_and_its_replay_changes_nothing(
+        card_app, card_client, paid, refund_reporter):
+    part = paid.allocations[0].vendor_order
+    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
+    refund_reporter.every = {"status": "pending"}
+    refund = refunds.send_card_refund(
+        refunds.record_refund(part.cooperative_id, part.id, None, 30_000, "Hàng dập").id, card.gateway())
+    assert refund.status == PaymentStatus.PENDING and refund.reference.startswith("re_")
+
+    early = post(card_client, *signed(refund_event("evt_says_succeeded", refund.reference, paid.reference,
+                                                   status="succeeded")))
+    assert (early.status_code, [r.status for r in refund_records()]) == (200, [PaymentStatus.PENDING])
+
+    refund_reporter.every = {}  # the gateway settles it
+    body, signature = signed(refund_event("evt_settled", refund.reference, paid.reference, status="succeeded"))
+    response = post(card_client, body, signature)
+
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "applied")
+    [settled] = refund_records()
+    assert (settled.id, settled.status, settled.reference) == (refund.id, PaymentStatus.SUCCEEDED, refund.reference)
+    assert records.balances([part.id])[part.id].refunded == 30_000
+    kept = db.session.execute(select(GatewayEvent.event_id, GatewayEvent.payment_id).order_by(GatewayEvent.id)).all()
+    assert kept == [("evt_says_succeeded", paid.id), ("evt_settled", paid.id)]
+
+    replayed = post(card_client, body, signature)
+    assert (replayed.status_code, replayed.get_data(as_text=True)) == (200, "replayed")
+    assert count(GatewayEvent) == 2 and len(refund_records()) == 1
+
+
+def test_a_failed_refund_event_fails_the_refund_with_the_gateways_reason_and_frees_the_amount(
+        card_app, card_client, paid, refund_reporter):
+    part = paid.allocations[0].vendor_order
+    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
+    refund_reporter.every = {"status": "pending"}
+    refund = refunds.send_card_refund(
+        refunds.record_refund(part.cooperative_id, part.id, None, part.total, "Khách hủy").id, card.gateway())
+    refund_reporter.by_id[refund.reference] = {"status": "failed", "failure_reason": "expired_or_canceled_card"}
+
+    response = post(card_client, *signed(refund_event("evt_failed", refund.reference, paid.reference,
+                                                      "refund.failed", status="failed")))
+
+    assert response.status_code == 200
+    [failed] = refund_records()
+    assert failed.status == PaymentStatus.FAILED and "expired_or_canceled_card" in failed.note
+    assert refunds.refundable(part.id) == part.total
+
+
+@pytest.mark.parametrize("about", ["an intent of nobody", "our intent"])
+def test_an_event_about_a_refund_the_gateway_does_not_have_is_kept_and_changes_nothing(card_client, paid, about):
+    intent_id = paid.reference if about == "our intent" else "pi_nobody_made"
+    body, signature = signed(refund_event("evt_unknown", "re_unknown", intent_id, status="succeeded", amount=85_000))
+
+    response = post(card_client, body, signature)
+
+    assert response.status_code == 200
+    assert db.session.scalars(select(GatewayEvent.event_id)).all() == ["evt_unknown"]
+    assert refund_records() == []
+
+
+def test_a_refund_made_in_the_gateways_dashboard_is_recorded_once_across_the_paid_parts(
+        card_client, paid, gateway):
+    first, second = [allocation.vendor_order_id for allocation in paid.allocations]
+    outside = gateway.refund(paid.reference, 50_001, "made-in-the-dashboard")
+
+    response = post(card_client, *signed(charge_refunded("evt_charge_refunded", paid.reference)))
+    again = post(card_client, *signed(refund_event("evt_refund_created", outside.id, paid.reference,
+                                                   "refund.created", status="succeeded")))
+
+    assert (response.status_code, again.status_code) == (200, 200)
+    [recorded] = refund_records()
+    assert (recorded.status, recorded.method, recorded.amount, recorded.reference) == \
+        (PaymentStatus.SUCCEEDED, PaymentMethod.CARD, 50_001, outside.id)
+    assert allocated(recorded) == {first: 34_000, second: 16_001}  # 85:40, the remainder đồng on the last part
+    assert recorded.note.startswith(refunds.REFUNDED_AT_GATEWAY)
+    assert records.balances([first])[first].refunded == 34_000
+
+
+def test_a_dashboard_refund_of_more_than_is_left_is_recorded_with_a_note(card_client, paid, gateway):
+    first, second = paid.allocations[0].vendor_order, paid.allocations[1].vendor_order
+    refunds.send_card_refund(refunds.record_refund(first.cooperative_id, first.id, None, first.total, "Hết hàng").id,
+                             gateway)
+    outside = gateway.refund(paid.reference, 50_000, "more-in-the-dashboard")
+
+    assert post(card_client, *signed(refund_event("evt_more", outside.id, paid.reference))).status_code == 200
+
+    recorded = refund_records()[-1]
+    assert (recorded.status, allocated(recorded)) == (PaymentStatus.SUCCEEDED, {second.id: 50_000})
+    assert f"{refunds.MORE_THAN_PAID}: only 40000" in recorded.note
+    assert records.balances([second.id])[second.id] == records.Balance(40_000, 40_000, 50_000)
