@@ -76,8 +76,9 @@ def send_state_changed(event_id: int) -> None:
     order = part.order
     if event.from_state is None:  # placing has its own email
         return
-    if event.actor == Actor.BUYER and event.to_state == VendorOrderState.CANCELLED:
-        _tell_cooperative_buyer_cancelled(part)
+    news_for_cooperative = _news_for_cooperative(event)
+    if news_for_cooperative is not None:
+        _tell_cooperative(part, *news_for_cooperative)
     if not order.email:
         return
     with force_locale("vi"):
@@ -90,12 +91,27 @@ def send_state_changed(event_id: int) -> None:
         )
 
 
-def _tell_cooperative_buyer_cancelled(part: VendorOrder) -> None:
+# The changes a cooperative is told of: (subject, body template). Its own changes it knows of.
+COOPERATIVE_NEWS = {
+    (Actor.BUYER, VendorOrderState.CANCELLED): (
+        _l("Chợ HTX: order %(code)s was cancelled by the buyer"), "email/orders/cancelled_cooperative.txt"),
+    (Actor.SYSTEM, VendorOrderState.PLACED): (
+        _l("Chợ HTX: order %(code)s is paid, confirm it"), "email/orders/paid_cooperative.txt"),
+}
+
+
+def _news_for_cooperative(event: VendorOrderEvent) -> tuple | None:
+    if _reservation_expired(event):
+        return _l("Chợ HTX: order %(code)s was not paid in time"), "email/orders/expired_cooperative.txt"
+    return COOPERATIVE_NEWS.get((event.actor, event.to_state))
+
+
+def _tell_cooperative(part: VendorOrder, subject, template: str) -> None:
     recipient = cooperative_email(part.cooperative)
     if recipient:
         with force_locale("vi"):
-            mailer.send(to=recipient, subject=_("Chợ HTX: order %(code)s was cancelled by the buyer", code=part.code),
-                        body=render_template("email/orders/cancelled_cooperative.txt", part=part,
+            mailer.send(to=recipient, subject=str(subject) % {"code": part.code},
+                        body=render_template(template, part=part,
                                              link=site_url("vendor_orders.detail", vendor_order_id=part.id)))
 
 

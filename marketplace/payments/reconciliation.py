@@ -180,13 +180,10 @@ def _pure_line(line: StatementLine) -> statements.StatementLine:
 def _open_parts(cooperative_id: int) -> tuple[dict[str, int], dict[str, int]]:
     """The cooperative's bank-transfer vendor orders (not cancelled) with money missing: what is
     missing and the id, each by code."""
-    parts = db.session.execute(
-        select(VendorOrder.id, VendorOrder.code).join(Order, Order.id == VendorOrder.order_id).where(
-            VendorOrder.cooperative_id == cooperative_id, Order.payment_method == PaymentMethod.BANK_TRANSFER,
-            VendorOrder.state != VendorOrderState.CANCELLED)).all()
-    owed = records.balances(vo_id for vo_id, _code in parts)
-    missing = {code: owed[vo_id].missing for vo_id, code in parts if owed[vo_id].missing > 0}
-    return missing, {code: vo_id for vo_id, code in parts if code in missing}
+    parts = records.parts_with_money_missing(
+        VendorOrder.cooperative_id == cooperative_id, Order.payment_method == PaymentMethod.BANK_TRANSFER,
+        VendorOrder.state != VendorOrderState.CANCELLED)
+    return {code: missing for _id, code, missing in parts}, {code: vo_id for vo_id, code, _missing in parts}
 
 
 @write_transaction

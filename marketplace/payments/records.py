@@ -62,6 +62,19 @@ def balances(vendor_order_ids: Iterable[int]) -> dict[int, Balance]:
     return {vendor_order_id: Balance(total, paid, refunded) for vendor_order_id, total, paid, refunded in rows}
 
 
+def parts_with_money_missing(*conditions) -> list[tuple[int, str, int]]:
+    """(id, code, what is missing) of the vendor orders meeting `conditions` (on VendorOrder and
+    their Order) whose settled payments do not cover their total, in one query."""
+    paid = _settled_sum(PaymentKind.PAYMENT)
+    return [tuple(row) for row in db.session.execute(
+        select(VendorOrder.id, VendorOrder.code, VendorOrder.total - paid)
+        .join(Order, Order.id == VendorOrder.order_id)
+        .outerjoin(PaymentAllocation, PaymentAllocation.vendor_order_id == VendorOrder.id)
+        .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
+        .where(*conditions).group_by(VendorOrder.id, VendorOrder.code, VendorOrder.total)
+        .having(VendorOrder.total > paid).order_by(VendorOrder.id))]
+
+
 def _settled_sum(kind: PaymentKind):
     settled_of_kind = (Payment.status == PaymentStatus.SUCCEEDED) & (Payment.kind == kind)
     # Cast: PostgreSQL sums bigints as numeric, which would come back as Decimal, not đồng.

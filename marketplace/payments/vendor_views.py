@@ -23,6 +23,7 @@ from . import card, cash, records, refunds, transfers, vendor_payments
 from .gateway import GatewayRefused
 from .models import Payment, PaymentAllocation, PaymentStatus
 from .records import PaymentRefused
+from .notifications import notify_refund
 from .vendor_forms import CashForm, ReceivedForm, RemittanceForm, paid_back_form, refund_form
 
 log = logging.getLogger(__name__)
@@ -164,6 +165,7 @@ def refund(vendor_order_id: int):
     except PaymentRefused as refused:
         form.show_refusal(refused)
         return _refused_page(vendor_order, form, "payments/vendor_refund.html")
+    notify_refund(payment)
     if payment.method == PaymentMethod.CARD:
         _flash_card_refund(vendor_order, _send_card_refund(payment.id))
     elif payment.status == PaymentStatus.SUCCEEDED:

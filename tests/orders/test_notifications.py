@@ -217,13 +217,15 @@ def test_expire_reservations_cancels_unpaid_orders_restocks_and_tells_the_buyer(
     assert db.session.scalar(select(StockMovement.quantity).where(
         StockMovement.reason == MovementReason.CANCELLATION,
         StockMovement.reference == db.session.get(VendorOrder, expired_part.id).code)) == 2
-    [message] = outbox
+    told_cooperative, message = outbox  # the cooperative, told not to ship it, then the buyer
     assert message["To"] == BUYER_EMAIL and unpaid.number in message["Subject"]
+    assert told_cooperative["To"] == "chu.na@example.com" and expired_part.code in told_cooperative["Subject"]
     with force_locale("vi"):
         assert gettext(EXPIRED) in body(message)
+        assert "không được thanh toán kịp thời hạn" in told_cooperative["Subject"]
 
     again = runner.invoke(args=["expire-reservations"])
-    assert again.output.startswith("0 unpaid") and len(outbox) == 1
+    assert again.output.startswith("0 unpaid") and len(outbox) == 2
 
 
 def test_the_reservation_lasts_as_configured(tmp_path):

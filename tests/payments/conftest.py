@@ -437,3 +437,10 @@ def paid_by_card(order: Order) -> Payment:
     attempt = card.pay(order.id, card.new_attempt_token(), "succeeding")
     assert attempt.outcome == card.Outcome.PAID
     return db.session.get(Payment, attempt.payment_id)
+
+
+def emailed(outbox) -> list[str]:
+    """Who was emailed, in order: addresses as they are, and "cooperative" for each message telling a
+    cooperative that its order is paid (listed last)."""
+    who = ["cooperative" if "đã được thanh toán" in message["Subject"] else message["To"] for message in outbox]
+    return sorted(who, key=lambda name: name == "cooperative")

@@ -23,6 +23,7 @@ from marketplace.payments.statements import PRESETS, ColumnMapping
 
 from ..conftest import Auth
 from ..factories import make_cooperative, make_product, make_user
+from .conftest import emailed
 
 S = VendorOrderState
 SAMPLES = Path(__file__).parent / "statements"
@@ -167,7 +168,7 @@ def test_applying_the_ticked_lines_records_the_exact_ones_and_releases_their_ord
     assert payment.note == stored["612314000222"].message
     assert [(a.vendor_order_id, a.amount) for a in payment.allocations] == [(second.id, 1_250_000)]
     assert state_of(second) == S.PLACED
-    assert [m["To"] for m in outbox] == [BUYER_EMAIL]
+    assert emailed(outbox) == [BUYER_EMAIL, "cooperative"]
     stored = lines()
     assert (stored["612314000222"].status, stored["612314000222"].payment_id) == (StatementLineStatus.APPLIED,
                                                                                   payment.id)
@@ -189,7 +190,7 @@ def test_flagged_lines_are_applied_only_with_apply_anyway(client, outbox, staff,
     assert state_of(first) == S.PENDING_PAYMENT and outbox == []
     client.post("/vendor/statements/apply", data={"line": stored["612616000444"].id, "accept_difference": "1"})
     assert [p.amount for p in payments_of(first)] == [780_000, 300_000]
-    assert state_of(first) == S.PLACED and [m["To"] for m in outbox] == [BUYER_EMAIL]
+    assert state_of(first) == S.PLACED and emailed(outbox) == [BUYER_EMAIL, "cooperative"]
 
 
 def test_a_line_applied_twice_records_one_payment(client, staff, sample_orders):
@@ -216,7 +217,7 @@ def test_a_line_paying_two_orders_exactly_records_a_payment_for_each(client, out
         (one.id, 800_000), (two.id, 1_500_000)]
     assert {first.reference, second.reference} == {"FT2"}
     assert lines()["FT2"].payment_id == first.id
-    assert (state_of(one), state_of(two)) == (S.PLACED, S.PLACED) and len(outbox) == 2
+    assert (state_of(one), state_of(two)) == (S.PLACED, S.PLACED) and emailed(outbox) == [BUYER_EMAIL, BUYER_EMAIL, "cooperative", "cooperative"]
 
 
 @pytest.mark.postgres

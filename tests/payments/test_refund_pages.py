@@ -227,3 +227,17 @@ def test_another_cooperative_gets_404_on_our_refund_pages(app, client, staff, na
     assert "Refunds still to pay back" not in theirs.get("/vendor/payments").get_data(as_text=True)
     assert [(r.amount, r.status) for r in refunds_of(ours)] == [(10_000, PaymentStatus.PENDING),
                                                                 (5_000, PaymentStatus.PENDING)]
+
+
+def test_the_buyer_is_emailed_in_vietnamese_about_the_refund(client, staff, na, outbox):
+    vendor_order = paid_transfer_order(na, staff)
+    outbox.clear()
+
+    client.post(f"/vendor/orders/{vendor_order.id}/refund", data={
+        "amount": "50.000", "reason": "Một quả bị dập", "reference": "", f"back_{na.id}": "0"})
+
+    [message] = outbox
+    order = vendor_order.order
+    assert message["To"] == order.email and order.number in message["Subject"]
+    text = message.get_content()
+    assert "Một quả bị dập" in text and "50.000" in text and "chuyển khoản lại" in text

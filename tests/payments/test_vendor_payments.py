@@ -17,6 +17,7 @@ from marketplace.payments import records
 from marketplace.payments.models import Collector, Payment, PaymentKind, PaymentStatus
 
 from ..factories import make_order, make_user
+from .conftest import emailed
 
 S = VendorOrderState
 BUYER_EMAIL = "mai@example.com"
@@ -191,7 +192,7 @@ def test_a_transfer_received_releases_the_unpaid_part_and_emails_the_buyer(clien
     [payment] = payments_of(vendor_order)
     assert (payment.method, payment.status, payment.amount, payment.reference, payment.recorded_by_id) == (
         PaymentMethod.BANK_TRANSFER, PaymentStatus.SUCCEEDED, vendor_order.total, "FT26041234", staff.id)
-    assert [m["To"] for m in outbox] == [BUYER_EMAIL]
+    assert emailed(outbox) == [BUYER_EMAIL, "cooperative"]
 
 
 def test_a_partial_transfer_keeps_the_part_waiting_and_the_buyer_sees_what_is_missing(app, client, outbox, staff, na):
