@@ -19,10 +19,8 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +34,7 @@ from marketplace.database import refresh_planner_statistics
 from marketplace.extensions import db
 
 from .catalog_data import generate_catalog
-from .common import backends, percentiles, scratch_database, timed, write_results
+from .common import backends, gunicorn, percentiles, scratch_database, timed, write_results
 
 # BENCH_CATALOG_SIZES=500,2000 for a quick trial run.
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_CATALOG_SIZES", "5000,50000").split(","))
@@ -88,20 +86,6 @@ def summary(samples_by_key: dict[str, list[float]]) -> tuple[float, float, str, 
 
 # --- throughput --------------------------------------------------------------------------
 
-def serve(module: str, port: int, env: dict) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), *GUNICORN, "--bind", f"127.0.0.1:{port}", module],
-                               cwd=PROJECT_ROOT, env={**os.environ, **env})
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/products", timeout=5)
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"{module} did not start on port {port}")
-
-
 def wrk(url: str) -> tuple[float, int]:
     """Requests per second and the number of errors (non-2xx/3xx and socket errors)."""
     output = subprocess.run(["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", url],
@@ -134,13 +118,8 @@ def measure_throughput(app, url: str, today: date) -> dict | None:
         for name, module, port, env in (("app", "wsgi:app", 5071, environment(url)),
                                         ("uncached", "wsgi:app", 5073, environment(url, cache=False)),
                                         ("bare", "bench.bare_app:app", 5072, {"BENCH_BARE_PRODUCTS": products})):
-            server = serve(module, port, env)
-            try:
-                results[name] = {"list": wrk(f"http://127.0.0.1:{port}/products"),
-                                 "product": wrk(f"http://127.0.0.1:{port}/products/{slug}")}
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
+            with gunicorn(module, port, env, GUNICORN, "/products") as base:
+                results[name] = {"list": wrk(f"{base}/products"), "product": wrk(f"{base}/products/{slug}")}
     return results
 
 

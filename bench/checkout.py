@@ -19,11 +19,9 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -40,7 +38,7 @@ from rq import Queue
 from sqlalchemy import func, select
 from vietnam_provinces import Ward
 
-from marketplace import PROJECT_ROOT, create_app
+from marketplace import create_app
 from marketplace.catalog.models import Product
 from marketplace.database import utcnow
 from marketplace.extensions import db
@@ -53,7 +51,7 @@ from marketplace.transaction import write_transaction
 
 from .catalog import environment
 from .catalog_data import LANG_SON, generate_catalog
-from .common import percentiles, scratch_database, write_results
+from .common import gunicorn, percentiles, scratch_database, write_results
 
 # BENCH_CHECKOUT_SECONDS=5 for a quick trial run.
 SECONDS = int(os.environ.get("BENCH_CHECKOUT_SECONDS", "20"))
@@ -288,27 +286,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextmanager
-def gunicorn(url: str, worker_options: list[str], redis_url: str):
+def served_shop(url: str, worker_options: list[str], redis_url: str):
     """The app served by gunicorn with WORKERS workers on the database at `url`; yields its address."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(WORKERS), *worker_options,
-               "--log-level", "warning", "--bind", f"127.0.0.1:{port}", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **environment(url), "REDIS_URL": redis_url})
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/cart", timeout=5)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            raise SystemExit(f"gunicorn did not start on port {port}")
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return gunicorn("wsgi:app", free_port(), {**environment(url), "REDIS_URL": redis_url},
+                    ["--workers", str(WORKERS), *worker_options, "--log-level", "warning"], "/cart")
 
 
 # --- what the database says afterwards ----------------------------------------------------
@@ -344,7 +325,7 @@ def measure(worker_class: str, scenario: str) -> str:
             upgrade()
             shop = seed_shop()
             db.session.remove()
-            with gunicorn(url, WORKER_CLASSES[worker_class], JOBS_REDIS_URL) as base:
+            with served_shop(url, WORKER_CLASSES[worker_class], JOBS_REDIS_URL) as base:
                 drive(base, shop, 2, WORKERS, contended_share=0)  # every worker has compiled its templates
                 warm_up = audit(shop).orders
                 if scenario == PLACING:

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from contextlib import contextmanager
+from pathlib import Path
 from datetime import date
 
 from marketplace import PROJECT_ROOT
@@ -31,6 +35,27 @@ def scratch_database(kind: str):
         yield url
     finally:
         drop_scratch_database(url, SCRATCH_PREFIX)
+
+
+@contextmanager
+def gunicorn(module: str, port: int, env: dict, options: list[str], probe_path: str):
+    """gunicorn serving `module` on 127.0.0.1:`port` with `options` and `env` added to the environment,
+    once it answers `probe_path`; stopped afterwards."""
+    command = [str(Path(sys.executable).with_name("gunicorn")), *options, "--bind", f"127.0.0.1:{port}", module]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **env})
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{probe_path}", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise SystemExit(f"{module} did not start on port {port}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def timed(call, repeats: int) -> list[float]:

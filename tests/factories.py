@@ -80,12 +80,18 @@ def make_product(cooperative: Cooperative, *, name: str = "Na Chi Lăng", price:
     return product
 
 
-def make_order(*products: Product, quantity: int = 1, buyer: User | None = None, **delivery):
-    """An order of `quantity` of each product, cash on delivery, placed by orders.placement."""
-    address = {"full_name": "Nguyễn Thị Mai", "phone": "+84912345678", "province_code": 20, "ward_code": 6463,
-               "address_line": "12 Lê Lợi", **delivery}
-    checkout = Checkout(token=f"test-checkout-{next(_sequence)}", delivery=Delivery(**address),
-                        payment_method=PaymentMethod.COD)
+def make_delivery(**changes) -> Delivery:
+    """A buyer's delivery address in Lạng Sơn."""
+    return Delivery(**{"full_name": "Nguyễn Thị Mai", "phone": "+84912345678", "province_code": 20, "ward_code": 6463,
+                       "address_line": "12 Lê Lợi", **changes})
+
+
+def make_order(*products: Product, quantity: int = 1, buyer: User | None = None,
+               method: PaymentMethod = PaymentMethod.COD, **delivery) -> Order:
+    """An order of `quantity` of each product, placed by orders.placement (cash on delivery unless
+    another `method`: its parts then wait for the payment)."""
+    checkout = Checkout(token=f"test-checkout-{next(_sequence)}", delivery=make_delivery(**delivery),
+                        payment_method=method)
     placed = place_order(checkout, {product.id: (quantity, product.price) for product in products}, buyer)
     return db.session.get(Order, placed.id)
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from ..accounts.forms import REQUIRED
-from ..common.places import province_choices, ward_choices, ward_in_province
+from ..common.places import ward_in_province
 from ..common.taxcode import is_valid_tax_code
 from ..labels import LABELS
-from ..vendors.forms import DEFAULT_PROVINCE, mobile_number, stripped
+from ..place_fields import check_province, check_ward, fill_place_choices, province_field, ward_field
+from ..vendors.forms import mobile_number, stripped
 from .models import InvoiceType, PaymentMethod
 from .placement import Checkout, Delivery, InvoiceRequest
 
@@ -21,11 +22,6 @@ REQUIRED_FOR_INVOICE = {
     InvoiceType.COMPANY: ("email", "invoice_name", "invoice_tax_code", "invoice_address"),
 }
 EXPIRED = _l("This form has expired. Check your details and place the order again.")
-
-
-def _code(value):
-    text = str(value or "")
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def _email_field(label, description: str = "") -> EmailField:
@@ -53,10 +49,8 @@ class CheckoutForm(FlaskForm):
     phone = StringField(_l("Mobile phone"), validators=[DataRequired(message=REQUIRED), mobile_number],
                         filters=[stripped], render_kw={"inputmode": "tel", "autocomplete": "tel"})
     email = _email_field(_l("Email"), _l("Optional, for news of your order; needed for an invoice."))
-    province = SelectField(_l("Province"), coerce=_code, validate_choice=False,
-                           validators=[DataRequired(message=REQUIRED)])
-    ward = SelectField(_l("Commune or ward"), coerce=_code, validate_choice=False,
-                       validators=[DataRequired(message=REQUIRED)])
+    province = province_field(validators=[DataRequired(message=REQUIRED)])
+    ward = ward_field(validators=[DataRequired(message=REQUIRED)])
     address_line = _text(_l("House number, street, village"), 255, required=True, autocomplete="street-address")
     note = TextAreaField(_l("Note for the cooperatives"), validators=[Optional(), Length(max=1000)],
                          filters=[stripped])
@@ -73,23 +67,17 @@ class CheckoutForm(FlaskForm):
     def __init__(self, *args, payment_methods: tuple[PaymentMethod, ...] = (PaymentMethod.COD,), **kwargs):
         super().__init__(*args, **kwargs)
         self.payment_method.choices = [(m.value, LABELS[m]) for m in payment_methods]
-        if self.province.data is None and not self.is_submitted():
-            self.province.data = DEFAULT_PROVINCE
-        self.province.choices = [("", "—")] + province_choices()
-        known_province = self.province.data if self.province.data in dict(province_choices()) else 0
-        self.ward.choices = [("", "—")] + ward_choices(known_province)
+        fill_place_choices(self.province, self.ward, fresh_form=not self.is_submitted())
 
     def forget_ward_of_another_province(self) -> None:
         if self.ward.data is not None and not ward_in_province(self.ward.data, self.province.data or 0):
             self.ward.data = None
 
     def validate_province(self, field) -> None:
-        if field.data not in dict(province_choices()):
-            raise ValidationError(_l("Choose a province from the list."))
+        check_province(field)
 
     def validate_ward(self, field) -> None:
-        if not ward_in_province(field.data, self.province.data or 0):
-            raise ValidationError(_l("Choose a commune or ward of the chosen province."))
+        check_ward(field, self.province.data)
 
     def validate_payment_method(self, field) -> None:
         if field.data not in {value for value, _label in field.choices}:

@@ -10,12 +10,11 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from ..accounts.forms import REQUIRED
 from ..common.banks import BANKS
 from ..common.phone import normalize_mobile
-from ..common.places import province_choices, ward_in_province, ward_choices
 from ..common.taxcode import is_valid_tax_code
 from ..common.vntime import vietnam_today
+from ..place_fields import check_province, check_ward, fill_place_choices, province_field, ward_field
 from .models import DocumentKind
 
-DEFAULT_PROVINCE = 20  # Lạng Sơn, where the marketplace starts
 FIRST_FOUNDING_YEAR = 1945
 # Fields a submitted application must have; a draft may leave them empty.
 REQUIRED_TO_SUBMIT = (
@@ -62,10 +61,6 @@ def _text(label, max_length: int, validators=(), **kwargs) -> StringField:
                        **kwargs)
 
 
-def _coerce_code(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class ApplicationForm(FlaskForm):
     legal_name = _text(_l("Legal name"), 255, description=_l("As on the registration certificate."))
     display_name = _text(_l("Short name shown to buyers"), 120, description=_l("For example: HTX Na Chi Lăng."))
@@ -74,8 +69,8 @@ class ApplicationForm(FlaskForm):
     registration_number = _text(_l("Registration certificate number"), 40)
     registration_date = DateField(_l("Date of issue"), validators=[Optional()])
     registration_authority = _text(_l("Issued by"), 200)
-    province_code = SelectField(_l("Province"), coerce=_coerce_code, validate_choice=False)
-    ward_code = SelectField(_l("Commune or ward"), coerce=_coerce_code, validate_choice=False)
+    province_code = province_field()
+    ward_code = ward_field()
     street_address = _text(_l("Street address"), 255)
     representative_name = _text(_l("Legal representative"), 120)
     representative_title = _text(_l("Representative's title"), 120, description=_l("For example: Giám đốc."))
@@ -95,10 +90,7 @@ class ApplicationForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.province_code.choices = [("", "—")] + province_choices()
-        self.ward_code.choices = [("", "—")] + ward_choices(self.province_code.data or DEFAULT_PROVINCE)
-        if self.province_code.data is None and not self.is_submitted():
-            self.province_code.data = DEFAULT_PROVINCE
+        fill_place_choices(self.province_code, self.ward_code, fresh_form=not self.is_submitted())
 
     def validate_tax_code(self, field) -> None:
         if field.data and not is_valid_tax_code(field.data):
@@ -109,12 +101,10 @@ class ApplicationForm(FlaskForm):
             raise ValidationError(_l("The date of issue cannot be in the future."))
 
     def validate_province_code(self, field) -> None:
-        if field.data is not None and field.data not in dict(province_choices()):
-            raise ValidationError(_l("Choose a province from the list."))
+        check_province(field)
 
     def validate_ward_code(self, field) -> None:
-        if field.data is not None and not ward_in_province(field.data, self.province_code.data or 0):
-            raise ValidationError(_l("Choose a commune or ward of the chosen province."))
+        check_ward(field, self.province_code.data)
 
     def validate_for_submission(self) -> bool:
         """Validate, and also require every field: what submitting asks beyond saving a draft."""

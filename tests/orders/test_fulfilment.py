@@ -17,14 +17,13 @@ from marketplace.models import User
 from marketplace.orders import fulfilment, placement
 from marketplace.orders.fulfilment import TransitionRefused
 from marketplace.orders.models import Order, PaymentMethod, VendorOrder, VendorOrderEvent
-from marketplace.orders.placement import Checkout, Delivery
+from marketplace.orders.placement import Checkout
 from marketplace.orders.states import Actor, VendorOrderState
 
-from ..factories import make_cooperative, make_product, make_user
+from ..factories import make_cooperative, make_delivery, make_product, make_user
 
 S = VendorOrderState
-DELIVERY = Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20, ward_code=6463,
-                    address_line="12 Lê Lợi")
+DELIVERY = make_delivery()
 SHIPPING = {"carrier": "Viettel Post", "tracking_number": "VTP123456"}
 # The cooperative's moves from placed to delivered, with what each needs.
 COOPERATIVE_PATH = [(S.CONFIRMED, {}), (S.PACKED, {}), (S.SHIPPED, SHIPPING), (S.DELIVERED, {})]

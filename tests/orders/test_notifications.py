@@ -18,11 +18,10 @@ from marketplace.database import utcnow
 from marketplace.extensions import db, mailer
 from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.jobs import get_queue
-from marketplace.orders import fulfilment, placement
+from marketplace.orders import fulfilment
 from marketplace.orders.models import Order, PaymentMethod, VendorOrder
 from marketplace.orders.notifications import notify_order_placed, notify_state_changed
 from marketplace.orders.order_links import order_key
-from marketplace.orders.placement import Checkout, Delivery
 from marketplace.orders.states import Actor, VendorOrderState
 
 from ..factories import make_cooperative, make_order, make_product, make_user
@@ -195,12 +194,8 @@ def test_with_redis_the_emails_wait_for_the_worker(redis_app):
 
 def test_expire_reservations_cancels_unpaid_orders_restocks_and_tells_the_buyer(runner, outbox, shop):
     na, honey, _owner = shop
-    checkout = Checkout(token="unpaid", payment_method=PaymentMethod.BANK_TRANSFER, delivery=Delivery(
-        full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20, ward_code=6463,
-        address_line="12 Lê Lợi", email=BUYER_EMAIL))
-    unpaid = placement.place_order(checkout, {na.id: (2, 85_000)})
-    waiting = placement.place_order(Checkout("paid-soon", checkout.delivery, PaymentMethod.BANK_TRANSFER),
-                                    {honey.id: (1, 250_000)})
+    unpaid = make_order(na, quantity=2, method=PaymentMethod.BANK_TRANSFER, email=BUYER_EMAIL)
+    waiting = make_order(honey, method=PaymentMethod.BANK_TRANSFER, email=BUYER_EMAIL)
     cash = make_order(na, email=BUYER_EMAIL)
     expired_part = db.session.get(Order, unpaid.id).vendor_orders[0]
     expired_part.reserved_until = utcnow() - timedelta(minutes=1)

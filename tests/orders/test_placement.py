@@ -9,14 +9,13 @@ from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.orders import placement
 from marketplace.orders.models import CartItem, Order, PaymentMethod, SavedAddress, VendorOrder
-from marketplace.orders.placement import Checkout, Delivery, PlacementRefused
+from marketplace.orders.placement import Checkout, PlacementRefused
 from marketplace.orders.states import VendorOrderState
 from marketplace.vendors.models import CooperativeStatus
 
-from ..factories import make_cooperative, make_product
+from ..factories import make_cooperative, make_delivery, make_product
 
-DELIVERY = Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20, ward_code=6463,
-                    address_line="12 Lê Lợi")
+DELIVERY = make_delivery()
 
 
 def checkout(token="t-1", method=PaymentMethod.COD, **kwargs) -> Checkout:

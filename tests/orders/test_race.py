@@ -15,15 +15,14 @@ from marketplace.extensions import db
 from marketplace.inventory.models import MovementReason, StockMovement
 from marketplace.orders import cart, placement
 from marketplace.orders.models import Order, OrderLine, PaymentMethod
-from marketplace.orders.placement import Checkout, Delivery, PlacementRefused
+from marketplace.orders.placement import Checkout, PlacementRefused
 
-from ..factories import make_cooperative, make_product
+from ..factories import make_cooperative, make_delivery, make_product
 
 pytestmark = pytest.mark.postgres
 
 BUYERS, STOCK, PRICE = 50, 10, 85_000
-DELIVERY = Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20, ward_code=6463,
-                    address_line="12 Lê Lợi")
+DELIVERY = make_delivery()
 
 
 @pytest.fixture

@@ -274,7 +274,7 @@ def localstripe_webhooks(localstripe) -> Iterator[WebhookReceiver]:
 # (imported here, not at the top, so that the fixtures above stay as they were)
 from marketplace.extensions import db  # noqa: E402
 from marketplace.orders.models import Order, PaymentMethod  # noqa: E402
-from marketplace.orders import placement  # noqa: E402
+from ..factories import make_order  # noqa: E402
 from marketplace.payments import card  # noqa: E402
 from marketplace.payments.models import Payment  # noqa: E402
 
@@ -353,11 +353,7 @@ def cutting_proxy(localstripe) -> Iterator[CuttingProxy]:
 
 def place_card_order(*products, email: str = "mai@example.com") -> Order:
     """A guest's order of one of each product, to be paid by card: its parts wait for the payment."""
-    delivery = placement.Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20, ward_code=6463,
-                        address_line="12 Lê Lợi", email=email)
-    checkout = placement.Checkout(token=uuid.uuid4().hex, delivery=delivery, payment_method=PaymentMethod.CARD)
-    placed = placement.place_order(checkout, {product.id: (1, product.price) for product in products}, None)
-    return db.session.get(Order, placed.id)
+    return make_order(*products, method=PaymentMethod.CARD, email=email)
 
 
 def attempt_with_lost_answer(app, proxy: CuttingProxy, order: Order, test_card: str = "succeeding") -> Payment:

@@ -13,8 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.orders import placement
-from marketplace.orders.models import Order, PaymentMethod, VendorOrder
+from marketplace.orders.models import PaymentMethod, VendorOrder
 from marketplace.orders.states import VendorOrderState
 from marketplace.payments import reconciliation
 from marketplace.models import User
@@ -22,7 +21,7 @@ from marketplace.payments.models import Payment, PaymentStatus, StatementLine, S
 from marketplace.payments.statements import PRESETS, ColumnMapping
 
 from ..conftest import Auth
-from ..factories import make_cooperative, make_product, make_user
+from ..factories import make_cooperative, make_order, make_product, make_user
 from .conftest import emailed
 
 S = VendorOrderState
@@ -61,12 +60,7 @@ def other_staff(app):
 
 def transfer_order(product, code: str, total: int) -> VendorOrder:
     """A part paid by bank transfer, waiting for its money, renamed to `code` and owing `total`."""
-    delivery = placement.Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20,
-                                  ward_code=6463, address_line="12 Lê Lợi", email=BUYER_EMAIL)
-    checkout = placement.Checkout(token=f"statement-{next(_tokens)}", delivery=delivery,
-                                  payment_method=PaymentMethod.BANK_TRANSFER)
-    placed = placement.place_order(checkout, {product.id: (1, product.price)})
-    vendor_order = db.session.get(Order, placed.id).vendor_orders[0]
+    vendor_order = make_order(product, method=PaymentMethod.BANK_TRANSFER, email=BUYER_EMAIL).vendor_orders[0]
     vendor_order.code, vendor_order.total = code, total
     db.session.commit()
     return vendor_order

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.orders import fulfilment, placement
-from marketplace.orders.models import Order, PaymentMethod, VendorOrder
+from marketplace.orders import fulfilment
+from marketplace.orders.models import PaymentMethod, VendorOrder
 from marketplace.orders.order_links import order_link
 from marketplace.orders.states import Actor, VendorOrderState
 from marketplace.payments import records
@@ -35,12 +35,7 @@ def shipped_cod(product, user) -> VendorOrder:
 
 
 def transfer_order(product, quantity: int = 1) -> VendorOrder:
-    delivery = placement.Delivery(full_name="Nguyễn Thị Mai", phone="+84912345678", province_code=20,
-                                  ward_code=6463, address_line="12 Lê Lợi", email=BUYER_EMAIL)
-    checkout = placement.Checkout(token=f"transfer-{next(_tokens)}", delivery=delivery,
-                                  payment_method=PaymentMethod.BANK_TRANSFER)
-    placed = placement.place_order(checkout, {product.id: (quantity, product.price)})
-    return db.session.get(Order, placed.id).vendor_orders[0]
+    return make_order(product, quantity=quantity, method=PaymentMethod.BANK_TRANSFER, email=BUYER_EMAIL).vendor_orders[0]
 
 
 def current(vendor_order: VendorOrder) -> VendorOrder:
