@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..accounts.guards import admin_required, cooperative_owner_required
-from ..common.querystring import with_changes
+from ..common.querystring import pager_urls
 from . import services
 from .labels import ACTION_LABELS, action_label
 from .params import InvalidFilter, Reason, parse_audit_filters
@@ -52,9 +52,4 @@ def _log_page(*, cooperatives=None, cooperative=None):
         return render_template("audit/log.html", error=message, error_field=error.name, log=None, **context), 400
     log = services.find_audit_entries(filters)
     return render_template("audit/log.html", error=None, error_field=None, log=log,
-                           previous_url=_page_url(log.page - 1) if log.page > 1 else None,
-                           next_url=_page_url(log.page + 1) if log.has_next else None, **context)
-
-
-def _page_url(page: int) -> str:
-    return with_changes(request.path, request.args, drop=(), page=page if page > 1 else None)
+                           **pager_urls(request.path, request.args, log.page, log.has_next), **context)

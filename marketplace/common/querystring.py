@@ -30,6 +30,15 @@ def with_changes(path: str, args, *, drop: tuple[str, ...] = ("page",), **change
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
+def pager_urls(path: str, args, page: int, has_next: bool) -> dict[str, str | None]:
+    """The previous and next pages' URLs of a paged list (None where there is none), its other
+    query parameters kept: as `previous_url` and `next_url` for the pager macro."""
+    def url(number: int) -> str:
+        return with_changes(path, args, drop=(), page=number if number > 1 else None)
+
+    return {"previous_url": url(page - 1) if page > 1 else None, "next_url": url(page + 1) if has_next else None}
+
+
 def page_number(args) -> int:
     """The `page` asked for, from 1 to MAX_PAGE (1 when missing or not a number)."""
     return min(max(args.get("page", 1, type=int), 1), MAX_PAGE)

@@ -15,7 +15,7 @@ from ..common.querystring import page_number
 from ..labels import label
 from ..payments import methods
 from ..payments.methods import offered_methods
-from ..payments.records import order_balance
+from ..payments.records import PaymentRefused, order_balance
 from ..payments.transfers import instructions as transfer_instructions
 from ..payments.vietqr import qr_svg
 from . import carts, checkout, placement
@@ -173,7 +173,7 @@ def change_payment_method(number: str):
         return redirect(_order_url(order, request.args.get("key")), 303)
     try:
         methods.change_method(order.id, PaymentMethod(form.method.data))
-    except methods.MethodRefused as refused:
+    except PaymentRefused as refused:
         flash(str(METHOD_REFUSALS[refused.reason]), "error")
     else:
         flash(_("Order %(number)s: payment changed to “%(method)s”.", number=order.number,

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
-from ..common.querystring import page_number, with_changes
+from ..common.querystring import page_number, pager_urls
 from ..labels import label
 from ..payments import vendor_payments
 from ..payments.vendor_forms import payment_forms
@@ -46,11 +46,7 @@ def queue():
     return render_template(
         "orders/vendor_orders.html", state=state, found=found,
         counts=vendor_orders.counts_by_state(_cooperative_id()),
-        previous_url=_page_url(page - 1) if page > 1 else None, next_url=_page_url(page + 1) if found.has_next else None)
-
-
-def _page_url(page: int) -> str:
-    return with_changes(request.path, request.args, drop=(), page=page if page > 1 else None)
+        **pager_urls(request.path, request.args, page, found.has_next))
 
 
 @bp.route("/<int:vendor_order_id>")
@@ -67,11 +63,14 @@ def _detail_page(vendor_order, form: StateChangeForm, status: int = 200):
 
 
 def _offered_moves(vendor_order) -> list[VendorOrderState]:
-    """The buttons: a cash-on-delivery part is delivered through the payment section's cash form."""
-    moves = states.next_states(vendor_order.state, Actor.COOPERATIVE)
-    if vendor_order.order.payment_method == PaymentMethod.COD:
-        return [target for target in moves if target != VendorOrderState.DELIVERED]
-    return moves
+    """The buttons, but the one that the payment section's cash form stands in for."""
+    return [target for target in states.next_states(vendor_order.state, Actor.COOPERATIVE)
+            if not _moved_by_cash_form(vendor_order, target)]
+
+
+def _moved_by_cash_form(vendor_order, target: VendorOrderState) -> bool:
+    """A cash-on-delivery part is marked delivered together with the cash collected."""
+    return target == VendorOrderState.DELIVERED and vendor_order.order.payment_method == PaymentMethod.COD
 
 
 @bp.route("/<int:vendor_order_id>/state", methods=["POST"])
@@ -81,7 +80,7 @@ def change_state(vendor_order_id: int):
     form = StateChangeForm()
     if not form.validate_on_submit():
         return _detail_page(vendor_order, form, INVALID_FORM)
-    if form.target == VendorOrderState.DELIVERED and vendor_order.order.payment_method == PaymentMethod.COD:
+    if _moved_by_cash_form(vendor_order, form.target):
         flash(_("A cash-on-delivery order is marked delivered with the cash collected: use the form below."), "error")
         return redirect(url_for(".detail", vendor_order_id=vendor_order_id), 303)
     try:

@@ -39,18 +39,11 @@ INTENT_EVENTS = frozenset({"payment_intent.succeeded", "payment_intent.payment_f
 REFUND_EVENTS = frozenset({"charge.refunded", "charge.refund.updated", "refund.created", "refund.updated",
                            "refund.failed"})
 
-# Why a card payment cannot be started (for a message).
-WRONG_METHOD = "wrong_method"  # the order is not paid by card
+# Why a card payment cannot be started (PaymentRefused, with records.WRONG_METHOD).
 NOTHING_DUE = "nothing_due"  # no part of it is waiting for money
 # What a settled record's note says (for people who read the records).
 NO_ANSWER = "no_answer: the gateway never answered the attempt; nothing was charged"
 REFUND_NEEDED = "refund_needed"
-
-
-class CardRefused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class Outcome(enum.StrEnum):
@@ -98,12 +91,15 @@ def missing_parts(order: Order) -> dict[int, int]:
     return {vo_id: balance.missing for vo_id, balance in records.balances(waiting).items() if balance.missing}
 
 
-def check_payable(order: Order) -> None:
-    """CardRefused when the order is not paid by card or owes nothing now."""
+def payable_parts(order: Order) -> dict[int, int]:
+    """What a card payment of the order pays now (missing_parts); PaymentRefused when the order is
+    not paid by card or owes nothing now."""
     if order.payment_method != PaymentMethod.CARD:
-        raise CardRefused(WRONG_METHOD)
-    if not missing_parts(order):
-        raise CardRefused(NOTHING_DUE)
+        raise records.PaymentRefused(records.WRONG_METHOD)
+    parts = missing_parts(order)
+    if not parts:
+        raise records.PaymentRefused(NOTHING_DUE)
+    return parts
 
 
 # --- the buyer's attempt ------------------------------------------------------------------
@@ -126,8 +122,7 @@ def pay(order_id: int, attempt_token: str, test_card: str | None = None) -> Atte
 @write_transaction
 def _open_attempt(order_id: int, key: str) -> tuple[int, int]:
     order = db.session.get(Order, order_id)
-    check_payable(order)
-    payment = records.record(PaymentKind.PAYMENT, PaymentMethod.CARD, order_id, missing_parts(order),
+    payment = records.record(PaymentKind.PAYMENT, PaymentMethod.CARD, order_id, payable_parts(order),
                              status=PaymentStatus.PENDING, idempotency_key=key)
     return payment.id, payment.amount
 
@@ -168,7 +163,7 @@ def returned(order_id: int, intent_id: str) -> Attempt:
     """The buyer is back from the gateway's card form: what became of the order's attempt with
     that intent (LookupError for an intent of no attempt of this order)."""
     payment = db.session.scalar(select(Payment).where(Payment.order_id == order_id, Payment.reference == intent_id,
-                                                      Payment.reference != "", *_card_payments()))
+                                                      Payment.reference != "", *records.CARD_PAYMENTS))
     if payment is None:
         raise LookupError(intent_id)
     return _outcome_of(payment)
@@ -216,12 +211,16 @@ def _refresh_open_attempts(order_id: int) -> Attempt | None:
     return None
 
 
-def _card_payments():
-    return Payment.kind == PaymentKind.PAYMENT, Payment.method == PaymentMethod.CARD
-
-
 def _open_card_attempts():
-    return *_card_payments(), Payment.status == PaymentStatus.PENDING
+    return *records.CARD_PAYMENTS, Payment.status == PaymentStatus.PENDING
+
+
+def attempt_in_flight(order_id: int) -> bool:
+    """An attempt the gateway knows of (it has its intent id) that has not failed: it may still
+    be charged. One the gateway never answered cannot have been: nothing confirmed it."""
+    return db.session.scalar(select(Payment.id).where(
+        *records.CARD_PAYMENTS, Payment.order_id == order_id, Payment.status != PaymentStatus.FAILED,
+        Payment.reference != "").limit(1)) is not None
 
 
 # --- applying what the gateway says --------------------------------------------------------
@@ -253,7 +252,8 @@ def _settle(intent: Intent, event: dict | None) -> Applied:
 
 
 def _attempt_id(intent_id: str) -> int | None:
-    return db.session.scalar(select(Payment.id).where(Payment.reference == intent_id, *_card_payments()))
+    payment = records.card_payment_of(intent_id)
+    return payment.id if payment is not None else None
 
 
 def _surplus_note(payment: Payment, intent: Intent, parts: list[int]) -> str:

@@ -3,9 +3,8 @@ delivered, by its own staff (settled at once) or by the carrier (settled when th
 remittance arrives, with its reference and the fee it kept)."""
 from __future__ import annotations
 
-from ..extensions import db
 from ..orders import fulfilment
-from ..orders.models import PaymentMethod, VendorOrder, VendorOrderEvent
+from ..orders.models import PaymentMethod, VendorOrderEvent
 from ..orders.states import Actor, VendorOrderState
 from ..transaction import write_transaction
 from . import records
@@ -18,9 +17,7 @@ def deliver_with_cash(cooperative_id: int, vendor_order_id: int, user, amount: i
                       reference: str = "", note: str = "") -> tuple[VendorOrderEvent, Payment]:
     """Mark this cooperative's cash-on-delivery part delivered and record the cash collected,
     together or not at all. A difference from what is still due needs a note saying why."""
-    vendor_order = db.session.get(VendorOrder, vendor_order_id)
-    if vendor_order is None or vendor_order.cooperative_id != cooperative_id:
-        raise LookupError(vendor_order_id)
+    vendor_order = records.own_vendor_order(cooperative_id, vendor_order_id)
     if vendor_order.order.payment_method != PaymentMethod.COD:
         raise PaymentRefused(records.WRONG_METHOD)
     missing = records.balances([vendor_order_id])[vendor_order_id].missing
@@ -39,18 +36,13 @@ def deliver_with_cash(cooperative_id: int, vendor_order_id: int, user, amount: i
 def record_remittance(cooperative_id: int, payment_id: int, user, reference: str, fee: int = 0) -> Payment:
     """The carrier paid the cash it collected over, less its fee: the collection settles with the
     remittance's reference, and the fee becomes a record of its own."""
-    payment = records.locked_payment(payment_id)
-    parts = {a.vendor_order_id: a.amount for a in payment.allocations}
-    owner = db.session.get(VendorOrder, next(iter(parts))).cooperative_id
-    if owner != cooperative_id or payment.collector != Collector.CARRIER:
+    payment = records.owned_payment(cooperative_id, payment_id)
+    if payment.collector != Collector.CARRIER:
         raise LookupError(payment_id)
-    if not reference.strip():
-        raise PaymentRefused(records.REFERENCE_NEEDED)
     if fee < 0 or fee > payment.amount:
         raise PaymentRefused(records.NOT_POSITIVE)
-    if not records.settle(payment, PaymentStatus.SUCCEEDED, reference=reference):
-        raise PaymentRefused(records.ALREADY_SETTLED)
+    records.settle_with_reference(payment, reference)
     if fee:
-        records.record(PaymentKind.FEE, PaymentMethod.COD, payment.order_id, {next(iter(parts)): fee},
+        records.record(PaymentKind.FEE, PaymentMethod.COD, payment.order_id, {payment.allocations[0].vendor_order_id: fee},
                        status=PaymentStatus.SUCCEEDED, user=user, reference=reference, collector=Collector.CARRIER)
     return payment

@@ -8,23 +8,19 @@ from sqlalchemy import select
 from ..extensions import db
 from ..orders import fulfilment
 from ..orders.models import Order, PaymentMethod, VendorOrder, VendorOrderEvent
+from ..orders.placement import NO_TRANSFERS  # a cooperative of the order has no bank account
 from ..orders.states import Actor, VendorOrderState
 from ..transaction import write_transaction
-from .models import Payment, PaymentKind, PaymentStatus
+from . import card
+from .records import PaymentRefused
 
 # What a buyer whose card payment failed may choose instead.
 INSTEAD_OF_CARD = (PaymentMethod.BANK_TRANSFER, PaymentMethod.COD)
 
 
-class MethodRefused(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
+# Why the method cannot be changed (PaymentRefused).
 NOT_CHANGEABLE = "not_changeable"  # not an unpaid card order any more
 CARD_IN_FLIGHT = "card_in_flight"  # a card payment reached the gateway and may still succeed
-NO_TRANSFERS = "no_transfers"  # a cooperative of the order has no bank account
 
 
 def offered_methods(config: Mapping) -> tuple[PaymentMethod, ...]:
@@ -51,21 +47,13 @@ def change_method(order_id: int, method: PaymentMethod) -> list[VendorOrderEvent
                                .execution_options(populate_existing=True)).all()
     order = db.session.get(Order, order_id)
     if method not in INSTEAD_OF_CARD or not may_change_method(order):
-        raise MethodRefused(NOT_CHANGEABLE)
-    if _card_payment_in_flight(order_id):
-        raise MethodRefused(CARD_IN_FLIGHT)
+        raise PaymentRefused(NOT_CHANGEABLE)
+    if card.attempt_in_flight(order_id):
+        raise PaymentRefused(CARD_IN_FLIGHT)
     going = [part for part in parts if part.state != VendorOrderState.CANCELLED]
     if method == PaymentMethod.BANK_TRANSFER and not all(part.cooperative.bank_account_number for part in going):
-        raise MethodRefused(NO_TRANSFERS)
+        raise PaymentRefused(NO_TRANSFERS)
     order.payment_method = method
     if method != PaymentMethod.COD:
         return []
     return [fulfilment.change_state(part.id, VendorOrderState.PLACED, Actor.SYSTEM) for part in going]
-
-
-def _card_payment_in_flight(order_id: int) -> bool:
-    """A card attempt the gateway knows of (it has its intent id) that has not failed. One the
-    gateway never answered cannot have been charged: nothing confirmed it."""
-    return db.session.scalar(select(Payment.id).where(
-        Payment.order_id == order_id, Payment.kind == PaymentKind.PAYMENT, Payment.method == PaymentMethod.CARD,
-        Payment.status != PaymentStatus.FAILED, Payment.reference != "").limit(1)) is not None

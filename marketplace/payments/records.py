@@ -34,15 +34,26 @@ WRONG_METHOD = "wrong_method"
 ALREADY_SETTLED = "already_settled"
 
 
+# The buyers' card payments, and the refunds to their cards (conditions on Payment).
+CARD_PAYMENTS = (Payment.kind == PaymentKind.PAYMENT, Payment.method == PaymentMethod.CARD)
+CARD_REFUNDS = (Payment.kind == PaymentKind.REFUND, Payment.method == PaymentMethod.CARD)
+
+
 @dataclass(frozen=True)
 class Balance:
     due: int
     paid: int = 0
     refunded: int = 0
+    refunding: int = 0  # refunds recorded, not yet settled
 
     @property
     def missing(self) -> int:
         return max(0, self.due - self.paid)
+
+    @property
+    def refundable(self) -> int:
+        """What was paid less what is refunded or being refunded."""
+        return self.paid - self.refunded - self.refunding
 
     @property
     def paid_in_full(self) -> bool:
@@ -50,16 +61,18 @@ class Balance:
 
 
 def balances(vendor_order_ids: Iterable[int]) -> dict[int, Balance]:
-    """Each vendor order's total and what settled records have paid and refunded of it."""
+    """Each vendor order's total, what settled records have paid and refunded of it, and the
+    refunds still pending."""
     ids = list(vendor_order_ids)
     if not ids:
         return {}
     rows = db.session.execute(
-        select(VendorOrder.id, VendorOrder.total, _settled_sum(PaymentKind.PAYMENT), _settled_sum(PaymentKind.REFUND))
+        select(VendorOrder.id, VendorOrder.total, _settled_sum(PaymentKind.PAYMENT), _settled_sum(PaymentKind.REFUND),
+               _allocated_sum(PaymentKind.REFUND, PaymentStatus.PENDING))
         .outerjoin(PaymentAllocation, PaymentAllocation.vendor_order_id == VendorOrder.id)
         .outerjoin(Payment, Payment.id == PaymentAllocation.payment_id)
         .where(VendorOrder.id.in_(ids)).group_by(VendorOrder.id, VendorOrder.total)).all()
-    return {vendor_order_id: Balance(total, paid, refunded) for vendor_order_id, total, paid, refunded in rows}
+    return {vendor_order_id: Balance(*sums) for vendor_order_id, *sums in rows}
 
 
 def parts_with_money_missing(*conditions) -> list[tuple[int, str, int]]:
@@ -76,9 +89,13 @@ def parts_with_money_missing(*conditions) -> list[tuple[int, str, int]]:
 
 
 def _settled_sum(kind: PaymentKind):
-    settled_of_kind = (Payment.status == PaymentStatus.SUCCEEDED) & (Payment.kind == kind)
+    return _allocated_sum(kind, PaymentStatus.SUCCEEDED)
+
+
+def _allocated_sum(kind: PaymentKind, status: PaymentStatus):
+    of_kind_and_status = (Payment.status == status) & (Payment.kind == kind)
     # Cast: PostgreSQL sums bigints as numeric, which would come back as Decimal, not đồng.
-    return cast(func.coalesce(func.sum(case((settled_of_kind, PaymentAllocation.amount), else_=0)), 0), BigInteger)
+    return cast(func.coalesce(func.sum(case((of_kind_and_status, PaymentAllocation.amount), else_=0)), 0), BigInteger)
 
 
 def order_balance(order: Order) -> Balance:
@@ -106,12 +123,42 @@ def record(kind: PaymentKind, method: PaymentMethod, order_id: int, allocations:
     return payment
 
 
+def card_payment_of(intent_id: str) -> Payment | None:
+    """The card payment (an attempt) that made this PaymentIntent."""
+    return db.session.scalar(select(Payment).where(*CARD_PAYMENTS, Payment.reference == intent_id))
+
+
 def locked_payment(payment_id: int) -> Payment:
     payment = db.session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update()
                                 .execution_options(populate_existing=True))
     if payment is None:
         raise LookupError(payment_id)
     return payment
+
+
+def own_vendor_order(cooperative_id: int, vendor_order_id: int, *, locked: bool = False) -> VendorOrder:
+    """The cooperative's vendor order (locked until the transaction ends); LookupError for another's."""
+    statement = select(VendorOrder).where(VendorOrder.id == vendor_order_id, VendorOrder.cooperative_id == cooperative_id)
+    vendor_order = db.session.scalar(statement.with_for_update() if locked else statement)
+    if vendor_order is None:
+        raise LookupError(vendor_order_id)
+    return vendor_order
+
+
+def owned_payment(cooperative_id: int, payment_id: int) -> Payment:
+    """The payment, locked, when it settles a vendor order of this cooperative; LookupError else."""
+    payment = locked_payment(payment_id)
+    if db.session.get(VendorOrder, payment.allocations[0].vendor_order_id).cooperative_id != cooperative_id:
+        raise LookupError(payment_id)
+    return payment
+
+
+def settle_with_reference(payment: Payment, reference: str) -> None:
+    """Settle a pending record with a reference entered by hand (a bank's, a carrier's)."""
+    if not reference.strip():
+        raise PaymentRefused(REFERENCE_NEEDED)
+    if not settle(payment, PaymentStatus.SUCCEEDED, reference=reference):
+        raise PaymentRefused(ALREADY_SETTLED)
 
 
 def settle(payment: Payment, status: PaymentStatus, *, reference: str = "", note: str = "") -> bool:

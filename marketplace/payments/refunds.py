@@ -15,7 +15,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..inventory.models import MovementReason
@@ -40,13 +40,7 @@ log = logging.getLogger(__name__)
 
 def refundable(vendor_order_id: int) -> int:
     """What was paid for this part less what is refunded or being refunded."""
-    paid = records.balances([vendor_order_id])[vendor_order_id].paid
-    refunding = db.session.scalar(
-        select(cast(func.coalesce(func.sum(PaymentAllocation.amount), 0), BigInteger))
-        .join(Payment, Payment.id == PaymentAllocation.payment_id)
-        .where(PaymentAllocation.vendor_order_id == vendor_order_id, Payment.kind == PaymentKind.REFUND,
-               Payment.status != PaymentStatus.FAILED))
-    return paid - refunding
+    return records.balances([vendor_order_id])[vendor_order_id].refundable
 
 
 @write_transaction
@@ -54,9 +48,7 @@ def record_refund(cooperative_id: int, vendor_order_id: int, user, amount: int, 
                   reference: str = "", returned: dict[int, int] | None = None) -> Payment:
     """A refund of `amount` of this cooperative's part; `returned` ({product_id: quantity}) goes
     back to stock. Cash and transfer refunds with a bank reference are settled at once."""
-    vendor_order = db.session.scalar(select(VendorOrder).where(VendorOrder.id == vendor_order_id).with_for_update())
-    if vendor_order is None or vendor_order.cooperative_id != cooperative_id:
-        raise LookupError(vendor_order_id)
+    vendor_order = records.own_vendor_order(cooperative_id, vendor_order_id, locked=True)
     if not reason.strip():
         raise PaymentRefused(REASON_NEEDED)
     left = refundable(vendor_order_id)
@@ -119,22 +111,18 @@ def _card_intent_of(refund: Payment) -> str:
     vendor_order_id = refund.allocations[0].vendor_order_id
     return db.session.scalar(
         select(Payment.reference).join(PaymentAllocation, PaymentAllocation.payment_id == Payment.id)
-        .where(PaymentAllocation.vendor_order_id == vendor_order_id, Payment.kind == PaymentKind.PAYMENT,
-               Payment.method == PaymentMethod.CARD, Payment.status == PaymentStatus.SUCCEEDED)
+        .where(PaymentAllocation.vendor_order_id == vendor_order_id, *records.CARD_PAYMENTS,
+               Payment.status == PaymentStatus.SUCCEEDED)
         .order_by(Payment.id.desc()).limit(1))
 
 
 @write_transaction
 def record_paid_back(cooperative_id: int, payment_id: int, reference: str) -> Payment:
     """A cash or transfer refund was paid back to the buyer: it settles with the bank reference."""
-    payment = records.locked_payment(payment_id)
-    owner = db.session.get(VendorOrder, payment.allocations[0].vendor_order_id).cooperative_id
-    if owner != cooperative_id or payment.kind != PaymentKind.REFUND or payment.method == PaymentMethod.CARD:
+    payment = records.owned_payment(cooperative_id, payment_id)
+    if payment.kind != PaymentKind.REFUND or payment.method == PaymentMethod.CARD:
         raise LookupError(payment_id)
-    if not reference.strip():
-        raise PaymentRefused(records.REFERENCE_NEEDED)
-    if not records.settle(payment, PaymentStatus.SUCCEEDED, reference=reference):
-        raise PaymentRefused(records.ALREADY_SETTLED)
+    records.settle_with_reference(payment, reference)
     return payment
 
 
@@ -153,26 +141,17 @@ def apply_gateway_refund(refund: Refund) -> Payment | None:
     return _record_outside_refund(refund)
 
 
-def _card_refunds():
-    return Payment.kind == PaymentKind.REFUND, Payment.method == PaymentMethod.CARD
-
-
-def _card_payment_of(intent_id: str) -> Payment | None:
-    return db.session.scalar(select(Payment).where(
-        Payment.kind == PaymentKind.PAYMENT, Payment.method == PaymentMethod.CARD, Payment.reference == intent_id))
-
-
 def _record_of(refund: Refund) -> int | None:
     """Our record of this refund: the one with its id, else a pending one of ours that the gateway
     made this refund for but whose answer was lost (never answered, same intent, same amount)."""
-    known = db.session.scalar(select(Payment.id).where(*_card_refunds(), Payment.reference == refund.id))
+    known = db.session.scalar(select(Payment.id).where(*records.CARD_REFUNDS, Payment.reference == refund.id))
     if known is not None:
         return known
-    paid = _card_payment_of(refund.intent_id)
+    paid = records.card_payment_of(refund.intent_id)
     if paid is None:
         return None
     unanswered = db.session.scalars(select(Payment).where(
-        *_card_refunds(), Payment.status == PaymentStatus.PENDING, Payment.reference == "",
+        *records.CARD_REFUNDS, Payment.status == PaymentStatus.PENDING, Payment.reference == "",
         Payment.amount == refund.amount, Payment.order_id == paid.order_id).order_by(Payment.id)).all()
     return next((payment.id for payment in unanswered if _card_intent_of(payment) == refund.intent_id), None)
 
@@ -181,12 +160,13 @@ def _record_outside_refund(refund: Refund) -> Payment | None:
     """A refund made in the gateway's dashboard, shared among the parts the intent paid in proportion
     to what each can still be refunded. More than that is recorded all the same (the money moved),
     with a note."""
-    paid = _card_payment_of(refund.intent_id)
+    paid = records.card_payment_of(refund.intent_id)
     if paid is None:
         return None
     paid = records.locked_payment(paid.id)  # one such recording at a time for this payment
     parts = [allocation.vendor_order_id for allocation in paid.allocations]
-    left = {vo_id: max(0, refundable(vo_id)) for vo_id in parts}
+    balances = records.balances(parts)
+    left = {vo_id: max(0, balances[vo_id].refundable) for vo_id in parts}
     weights = left if sum(left.values()) else {a.vendor_order_id: a.amount for a in paid.allocations}
     notes = [f"{REFUNDED_AT_GATEWAY}: {refund.id}"]
     if refund.amount > sum(left.values()):
@@ -220,7 +200,7 @@ def sync_pending_refunds(gateway: Gateway) -> RefundSync:
     """Every pending card refund: its intent's refunds are read again from the gateway (a refund
     whose answer was lost is found there, a pending one may have settled), then the ones the
     gateway still does not have are sent again, with their own idempotency key."""
-    pending = db.session.scalars(select(Payment.id).where(*_card_refunds(), Payment.status == PaymentStatus.PENDING)
+    pending = db.session.scalars(select(Payment.id).where(*records.CARD_REFUNDS, Payment.status == PaymentStatus.PENDING)
                                  .order_by(Payment.id)).all()
     counts = dict(settled=0, still_pending=0, unreachable=0)
     for payment_id in pending:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..common.banks import bank_name
-from ..extensions import db
 from ..orders.models import Order, PaymentMethod, VendorOrder, VendorOrderEvent
 from ..orders.states import VendorOrderState
 from ..transaction import write_transaction
@@ -49,9 +48,7 @@ def record_received(cooperative_id: int, vendor_order_id: int, user, amount: int
                     note: str = "") -> tuple[Payment, list[VendorOrderEvent]]:
     """A transfer the cooperative saw arrive (in its banking app or on a statement): a settled
     payment record; a part now paid in full moves to placed."""
-    vendor_order = db.session.get(VendorOrder, vendor_order_id)
-    if vendor_order is None or vendor_order.cooperative_id != cooperative_id:
-        raise LookupError(vendor_order_id)
+    vendor_order = records.own_vendor_order(cooperative_id, vendor_order_id)
     if vendor_order.order.payment_method != PaymentMethod.BANK_TRANSFER:
         raise PaymentRefused(records.WRONG_METHOD)
     if not reference.strip():

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..orders.models import PaymentMethod, VendorOrder
-from . import records, refunds
+from . import records
 from .models import Collector, Payment, PaymentAllocation, PaymentKind, PaymentStatus
 from .records import Balance
 
@@ -29,12 +29,14 @@ def awaits_settling(payment: Payment) -> bool:
 
 @dataclass(frozen=True)
 class OrderPayments:
-    """A vendor order's money: its balance, its shares of payment records (oldest first) and what
-    can still be refunded."""
+    """A vendor order's money: its balance and its shares of payment records (oldest first)."""
 
     balance: Balance
     allocations: list[PaymentAllocation]
-    refundable: int
+
+    @property
+    def refundable(self) -> int:
+        return self.balance.refundable
 
     @property
     def awaiting_remittance(self) -> list[Payment]:
@@ -49,8 +51,7 @@ def order_payments(cooperative_id: int, vendor_order_id: int) -> OrderPayments:
     shares = db.session.scalars(
         _own_shares(cooperative_id).where(PaymentAllocation.vendor_order_id == vendor_order_id)
         .order_by(Payment.created_at, Payment.id)).all()
-    return OrderPayments(records.balances([vendor_order_id])[vendor_order_id], list(shares),
-                         refunds.refundable(vendor_order_id))
+    return OrderPayments(records.balances([vendor_order_id])[vendor_order_id], list(shares))
 
 
 @dataclass(frozen=True)

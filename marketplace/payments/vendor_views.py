@@ -5,13 +5,14 @@ its own, with what was typed."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.guards import cooperative_required, refuse_cooperatives_not_yet_approved
-from ..common.querystring import page_number, with_changes
+from ..common.querystring import page_number, pager_urls
 from ..extensions import db
 from ..i18n import vnd
 from ..labels import label
@@ -112,22 +113,34 @@ def _payment_or_404(share: PaymentAllocation | None) -> tuple[Payment, VendorOrd
 @bp.route("/payments/<int:payment_id>/remittance", methods=["POST"])
 @cooperative_required
 def record_remittance(payment_id: int):
-    payment, vendor_order = _payment_or_404(vendor_payments.collection_share(_cooperative_id(), payment_id))
     form = RemittanceForm()
+    return _settle_by_form(
+        vendor_payments.collection_share(_cooperative_id(), payment_id), form, "payments/vendor_remittance.html",
+        lambda: cash.record_remittance(_cooperative_id(), payment_id, current_user, form.reference.data,
+                                       form.fee_amount),
+        already_settled=_("This collection was already settled. Nothing was changed."),
+        done=lambda code: _("Order %(code)s: the carrier's remittance %(reference)s was recorded.", code=code,
+                            reference=form.reference.data))
+
+
+def _settle_by_form(share: PaymentAllocation | None, form, template: str, settle: Callable[[], object], *,
+                    already_settled: str, done: Callable[[str], str]):
+    """A pending record of the cooperative settled with what the form gives (`settle`), back on the
+    vendor order's page with `done(code)`; the refused form on a page of its own."""
+    payment, vendor_order = _payment_or_404(share)
     if not form.validate_on_submit():
-        return _refused_page(vendor_order, form, "payments/vendor_remittance.html", payment=payment)
+        return _refused_page(vendor_order, form, template, payment=payment)
     try:
-        cash.record_remittance(_cooperative_id(), payment_id, current_user, form.reference.data, form.fee_amount)
+        settle()
     except LookupError:
         abort(404)
     except PaymentRefused as refused:
         if refused.reason == records.ALREADY_SETTLED:
-            flash(_("This collection was already settled. Nothing was changed."), "error")
+            flash(already_settled, "error")
             return _back_to(vendor_order.id)
         form.show_refusal(refused)
-        return _refused_page(vendor_order, form, "payments/vendor_remittance.html", payment=payment)
-    flash(_("Order %(code)s: the carrier's remittance %(reference)s was recorded.", code=vendor_order.code,
-            reference=form.reference.data), "success")
+        return _refused_page(vendor_order, form, template, payment=payment)
+    flash(done(vendor_order.code), "success")
     return _back_to(vendor_order.id)
 
 
@@ -140,12 +153,7 @@ def index():
         "payments/vendor_payments.html", rows=found.rows, page=page,
         refunds_to_settle=vendor_payments.refunds_to_settle(_cooperative_id()),
         awaiting=vendor_payments.collections_awaiting_remittance(_cooperative_id()),
-        previous_url=_page_url(page - 1) if page > 1 else None,
-        next_url=_page_url(page + 1) if found.has_next else None)
-
-
-def _page_url(page: int) -> str:
-    return with_changes(request.path, request.args, drop=(), page=page if page > 1 else None)
+        **pager_urls(request.path, request.args, page, found.has_next))
 
 
 # --- refunds ---------------------------------------------------------------------------------
@@ -180,24 +188,14 @@ def refund(vendor_order_id: int):
 @bp.route("/payments/<int:payment_id>/paid-back", methods=["POST"])
 @cooperative_required
 def record_paid_back(payment_id: int):
-    payment, vendor_order = _payment_or_404(vendor_payments.refund_share(_cooperative_id(), payment_id,
-                                                                          by_card=False))
     form = paid_back_form(payment_id)
-    if not form.validate_on_submit():
-        return _refused_page(vendor_order, form, "payments/vendor_paid_back.html", payment=payment)
-    try:
-        refunds.record_paid_back(_cooperative_id(), payment_id, form.reference.data)
-    except LookupError:
-        abort(404)
-    except PaymentRefused as refused:
-        if refused.reason == records.ALREADY_SETTLED:
-            flash(_("This refund was already settled. Nothing was changed."), "error")
-            return _back_to(vendor_order.id)
-        form.show_refusal(refused)
-        return _refused_page(vendor_order, form, "payments/vendor_paid_back.html", payment=payment)
-    flash(_("Order %(code)s: the refund was paid back (%(reference)s).", code=vendor_order.code,
-            reference=form.reference.data), "success")
-    return _back_to(vendor_order.id)
+    return _settle_by_form(
+        vendor_payments.refund_share(_cooperative_id(), payment_id, by_card=False), form,
+        "payments/vendor_paid_back.html",
+        lambda: refunds.record_paid_back(_cooperative_id(), payment_id, form.reference.data),
+        already_settled=_("This refund was already settled. Nothing was changed."),
+        done=lambda code: _("Order %(code)s: the refund was paid back (%(reference)s).", code=code,
+                            reference=form.reference.data))
 
 
 @bp.route("/payments/<int:payment_id>/send-refund", methods=["POST"])

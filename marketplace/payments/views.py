@@ -12,8 +12,9 @@ from ..accounts.guards import public
 from ..extensions import csrf, limiter
 from ..orders import checkout
 from ..security import CONTENT_SECURITY_POLICY
-from . import card
-from .card import CardRefused, Outcome
+from . import card, records
+from .records import PaymentRefused
+from .card import Outcome
 from .card_forms import PayForm
 from .gateway import GatewayError, InvalidSignature, verify_webhook
 
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 INVALID = 422
 NOT_ANSWERING = 503
 NOT_PAYABLE = {
-    card.WRONG_METHOD: _l("This order is not paid by card."),
+    records.WRONG_METHOD: _l("This order is not paid by card."),
     card.NOTHING_DUE: _l("This order has nothing left to pay."),
 }
 # The gateway's card form (Stripe.js) comes from its own site and talks to it from the page.
@@ -82,8 +83,8 @@ def _policy_with_gateway() -> str:
 def pay(number: str):
     order = _viewable_or_404(number)
     try:
-        card.check_payable(order)
-    except CardRefused as refused:
+        card.payable_parts(order)
+    except PaymentRefused as refused:
         return _not_payable(order, refused)
     if request.method == "GET":
         return _pay_page(order, _new_form())
@@ -94,12 +95,12 @@ def pay(number: str):
         return _pay_page(order, form, INVALID)
     try:
         attempt = card.pay(order.id, form.attempt.data, form.test_card.data if "test_card" in form else None)
-    except CardRefused as refused:
+    except PaymentRefused as refused:
         return _not_payable(order, refused)
     return _show_attempt(order, attempt)
 
 
-def _not_payable(order, refused: CardRefused):
+def _not_payable(order, refused: PaymentRefused):
     flash(NOT_PAYABLE[refused.reason], "info")
     return redirect(_order_url(order), 303)
 

@@ -54,6 +54,17 @@ class QuietHandler(BaseHTTPRequestHandler):
     def request_body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
+    def forwarded(self, base_url: str, body: bytes) -> tuple[int, bytes]:
+        """This request sent on to the server at `base_url` (for proxies): its status and body."""
+        request = urllib.request.Request(
+            base_url + self.path, data=body if self.command == "POST" else None, method=self.command,
+            headers={name: value for name, value in self.headers.items() if name.lower() not in ("host", "connection")})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.read()
+
 
 @contextmanager
 def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[ThreadingHTTPServer]:
@@ -205,15 +216,7 @@ def recorded_gateway(localstripe) -> Iterator[RecordedGateway]:
         def do_any(self):
             body = self.request_body()
             requests.append(RecordedRequest(self.command, self.path, lower_cased(self.headers), body))
-            forwarded = urllib.request.Request(
-                localstripe.url + self.path, data=body if self.command == "POST" else None,
-                method=self.command, headers={name: value for name, value in self.headers.items()
-                                              if name.lower() not in ("host", "connection")})
-            try:
-                with urllib.request.urlopen(forwarded, timeout=5) as response:
-                    self.answer(response.status, response.read())
-            except urllib.error.HTTPError as refused:
-                self.answer(refused.code, refused.read())
+            self.answer(*self.forwarded(localstripe.url, body))
         do_GET = do_POST = do_DELETE = do_any
 
     with serving(RecordingProxy) as proxy:
@@ -328,22 +331,11 @@ def cutting_proxy(localstripe) -> Iterator[CuttingProxy]:
             if dropped and not proxy.after_forwarding:
                 self.close_connection = True
                 return
-            status, answer = self.forwarded(body)
+            status, answer = self.forwarded(localstripe.url, body)
             if dropped:
                 self.close_connection = True
                 return
             self.answer(status, answer)
-
-        def forwarded(self, body: bytes) -> tuple[int, bytes]:
-            request = urllib.request.Request(
-                localstripe.url + self.path, data=body if self.command == "POST" else None, method=self.command,
-                headers={name: value for name, value in self.headers.items()
-                         if name.lower() not in ("host", "connection")})
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    return response.status, response.read()
-            except urllib.error.HTTPError as refused:
-                return refused.code, refused.read()
         do_GET = do_POST = do_DELETE = do_any
 
     with serving(Cutting) as server:
@@ -410,17 +402,8 @@ def refund_reporter(localstripe) -> Iterator[RefundReporter]:
 
     class Reporting(QuietHandler):
         def do_any(self):
-            body = self.request_body()
-            request = urllib.request.Request(
-                localstripe.url + self.path, data=body if self.command == "POST" else None, method=self.command,
-                headers={name: value for name, value in self.headers.items()
-                         if name.lower() not in ("host", "connection")})
-            try:
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    status, answer = response.status, json.loads(response.read())
-            except urllib.error.HTTPError as refused:
-                status, answer = refused.code, json.loads(refused.read())
-            self.answer(status, json.dumps(_reported(answer, reporter.overrides)).encode())
+            status, answer = self.forwarded(localstripe.url, self.request_body())
+            self.answer(status, json.dumps(_reported(json.loads(answer), reporter.overrides)).encode())
         do_GET = do_POST = do_DELETE = do_any
 
     with serving(Reporting) as server:

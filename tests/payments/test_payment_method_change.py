@@ -48,7 +48,7 @@ def test_no_change_while_a_card_payment_may_still_succeed(card_order):
     records.record(PaymentKind.PAYMENT, PaymentMethod.CARD, card_order.id, {part.id: part.total},
                    status=PaymentStatus.PENDING, reference="pi_still_processing")
     db.session.commit()
-    with pytest.raises(methods.MethodRefused) as refused:
+    with pytest.raises(records.PaymentRefused) as refused:
         methods.change_method(card_order.id, PaymentMethod.COD)
     assert refused.value.reason == methods.CARD_IN_FLIGHT
     assert reloaded(card_order).payment_method == PaymentMethod.CARD
@@ -67,15 +67,15 @@ def test_a_failed_or_unanswered_card_attempt_does_not_stop_the_change(card_order
 
 
 def test_only_unpaid_card_orders_change_and_transfers_need_bank_accounts(card_order):
-    with pytest.raises(methods.MethodRefused):
+    with pytest.raises(records.PaymentRefused):
         methods.change_method(card_order.id, PaymentMethod.CARD)
     card_order.vendor_orders[1].cooperative.bank_account_number = ""
     db.session.commit()
-    with pytest.raises(methods.MethodRefused) as refused:
+    with pytest.raises(records.PaymentRefused) as refused:
         methods.change_method(card_order.id, PaymentMethod.BANK_TRANSFER)
     assert refused.value.reason == methods.NO_TRANSFERS
     methods.change_method(card_order.id, PaymentMethod.COD)
-    with pytest.raises(methods.MethodRefused) as refused:
+    with pytest.raises(records.PaymentRefused) as refused:
         methods.change_method(card_order.id, PaymentMethod.BANK_TRANSFER)
     assert refused.value.reason == methods.NOT_CHANGEABLE
 

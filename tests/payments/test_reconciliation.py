@@ -34,15 +34,6 @@ _tokens = itertools.count(1)
 
 
 @pytest.fixture
-def staff(app, client, auth):
-    user = make_user(email="lan@example.com", full_name="Lý Thị Lan")
-    make_cooperative(name="HTX Rau Mộc Châu", owner=make_user(), staff=(user,))
-    auth.login(user.email)
-    client.set_cookie("lang", "en")  # English source strings: Vietnamese ones are added later
-    return user
-
-
-@pytest.fixture
 def cabbage(staff):
     return make_product(staff.membership.cooperative, name="Rau cải", stock=50)
 

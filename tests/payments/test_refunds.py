@@ -16,6 +16,7 @@ from marketplace.payments.models import Payment, PaymentKind, PaymentStatus
 
 from ..factories import make_cooperative, make_order, make_product
 from ..orders.test_placement import checkout as checkout_of
+from .conftest import refunds_at
 
 
 @pytest.fixture
@@ -95,13 +96,16 @@ def card_order(app, gateway):
     return part
 
 
-def test_a_card_refund_goes_through_the_gateway_once(card_order, gateway):
+def test_a_card_refund_goes_through_the_gateway_once(card_order, gateway, localstripe):
     part = card_order
     refund = refunds.record_refund(part.cooperative_id, part.id, None, 50_000, "Hàng hỏng")
     assert refund.status == PaymentStatus.PENDING and refund.idempotency_key
     sent = refunds.send_card_refund(refund.id, gateway)
     assert (sent.status, sent.amount) == (PaymentStatus.SUCCEEDED, 50_000) and sent.reference.startswith("re_")
-    assert refunds.send_card_refund(refund.id, gateway).reference == sent.reference  # settled: not sent again
+    refunds.send_card_refund(refund.id, gateway)  # settled: not sent again
+    intent_id = db.session.scalar(select(Payment.reference).where(Payment.order_id == part.order_id,
+                                                                  Payment.kind == PaymentKind.PAYMENT))
+    assert [r["id"] for r in refunds_at(localstripe, intent_id)] == [sent.reference]
 
 
 def test_a_card_refund_waits_while_the_gateway_is_down(card_order, unavailable_gateway, gateway):

@@ -198,13 +198,18 @@ def allocated(payment: Payment) -> dict[int, int]:
     return {allocation.vendor_order_id: allocation.amount for allocation in payment.allocations}
 
 
+def pending_card_refund(card_app, refund_reporter, part, amount: int, reason: str) -> Payment:
+    """A card refund sent to a gateway that reports it pending."""
+    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
+    refund_reporter.every = {"status": "pending"}
+    return refunds.send_card_refund(
+        refunds.record_refund(part.cooperative_id, part.id, None, amount, reason).id, card.gateway())
+
+
 def test_a_refund_event_settles_the_refund_as_the_gateway_reports_it_and_its_replay_changes_nothing(
         card_app, card_client, paid, refund_reporter):
     part = paid.allocations[0].vendor_order
-    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
-    refund_reporter.every = {"status": "pending"}
-    refund = refunds.send_card_refund(
-        refunds.record_refund(part.cooperative_id, part.id, None, 30_000, "Hàng dập").id, card.gateway())
+    refund = pending_card_refund(card_app, refund_reporter, part, 30_000, "Hàng dập")
     assert refund.status == PaymentStatus.PENDING and refund.reference.startswith("re_")
 
     early = post(card_client, *signed(refund_event("evt_says_succeeded", refund.reference, paid.reference,
@@ -230,10 +235,7 @@ def test_a_refund_event_settles_the_refund_as_the_gateway_reports_it_and_its_rep
 def test_a_failed_refund_event_fails_the_refund_with_the_gateways_reason_and_frees_the_amount(
         card_app, card_client, paid, refund_reporter):
     part = paid.allocations[0].vendor_order
-    card_app.config["STRIPE_API_BASE"] = refund_reporter.url
-    refund_reporter.every = {"status": "pending"}
-    refund = refunds.send_card_refund(
-        refunds.record_refund(part.cooperative_id, part.id, None, part.total, "Khách hủy").id, card.gateway())
+    refund = pending_card_refund(card_app, refund_reporter, part, part.total, "Khách hủy")
     refund_reporter.by_id[refund.reference] = {"status": "failed", "failure_reason": "expired_or_canceled_card"}
 
     response = post(card_client, *signed(refund_event("evt_failed", refund.reference, paid.reference,
